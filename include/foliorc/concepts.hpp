@@ -1,0 +1,69 @@
+// foliorc/concepts.hpp — customization: the folio_like concept every algorithm is written
+// against. Each requirement is its own named concept, so a compiler's diagnostic for a type
+// that is not folio_like names the missing trait.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+
+#include <foliorc/flags.hpp>
+#include <foliorc/folio_traits.hpp>
+#include <foliorc/mapping.hpp>
+#include <foliorc/page_type.hpp>
+
+namespace foliorc {
+
+template <class F>
+concept has_folio_traits = requires { sizeof(folio_traits<F>); };
+
+template <class F>
+concept folio_traits_test_flag = requires(const F& f) {
+    { folio_traits<F>::test_flag(f, pg::lru) } -> std::convertible_to<bool>;
+};
+template <class F>
+concept folio_traits_order = requires(const F& f) {
+    { folio_traits<F>::order(f) } -> std::convertible_to<unsigned>;
+};
+template <class F>
+concept folio_traits_ref_count = requires(const F& f) {
+    { folio_traits<F>::ref_count(f) } -> std::convertible_to<int>;
+};
+template <class F>
+concept folio_traits_mapcount = requires(const F& f) {
+    { folio_traits<F>::mapcount(f) } -> std::convertible_to<int>;
+};
+template <class F>
+concept folio_traits_pincount = requires(const F& f) {
+    { folio_traits<F>::pincount(f) } -> std::convertible_to<int>;
+};
+template <class F>
+concept folio_traits_mapping = requires(const F& f) {
+    { folio_traits<F>::mapping(f) } -> std::same_as<mapping_kind>;
+};
+template <class F>
+concept folio_traits_type = requires(const F& f) {
+    { folio_traits<F>::type(f) } -> std::same_as<page_type>;
+};
+template <class F>
+concept folio_traits_pfn = requires(const F& f) {
+    { folio_traits<F>::pfn(f) } -> std::convertible_to<std::uint64_t>;
+};
+
+template <class F>
+concept folio_like = has_folio_traits<F> && folio_traits_test_flag<F> && folio_traits_order<F> &&
+                     folio_traits_ref_count<F> && folio_traits_mapcount<F> &&
+                     folio_traits_pincount<F> && folio_traits_mapping<F> && folio_traits_type<F> &&
+                     folio_traits_pfn<F>;
+
+template <class F>
+concept folio_traits_zone = requires(const F& f) {
+    { folio_traits<F>::zone(f) } -> std::same_as<zone_type>;
+};
+template <class F>
+concept folio_traits_pageblock_mt = requires(const F& f) {
+    { folio_traits<F>::pageblock_mt(f) } -> std::same_as<migratetype>;
+};
+
+static_assert(folio_like<folio>);
+
+} // namespace foliorc

@@ -1,0 +1,14 @@
+// foliorc/foliorc.hpp — umbrella: every public header.
+#pragma once
+
+#include <foliorc/concepts.hpp>
+#include <foliorc/error.hpp>
+#include <foliorc/flags.hpp>
+#include <foliorc/folio.hpp>
+#include <foliorc/folio_traits.hpp>
+#include <foliorc/ledger.hpp>
+#include <foliorc/mapping.hpp>
+#include <foliorc/page_type.hpp>
+#include <foliorc/pin.hpp>
+#include <foliorc/queries.hpp>
+#include <foliorc/rules.hpp>

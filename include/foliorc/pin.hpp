@@ -1,0 +1,83 @@
+// foliorc/pin.hpp — pins: FOLL_GET and FOLL_PIN accounting (kernel-facts.md 3). A pin on a folio
+// without _pincount adds GUP_PIN_COUNTING_BIAS (1024) to the refcount; on a large folio it adds
+// 1 to refcount and 1 to _pincount per pinned page.
+#pragma once
+
+#include <string>
+
+#include <foliorc/folio.hpp>
+#include <foliorc/queries.hpp>
+
+namespace foliorc {
+
+enum gup_flags : unsigned {
+    FOLL_GET = 1u << 0,
+    FOLL_PIN = 1u << 1,
+    FOLL_LONGTERM = 1u << 2,
+};
+constexpr gup_flags operator|(gup_flags a, gup_flags b) noexcept
+{
+    return static_cast<gup_flags>(unsigned(a) | unsigned(b));
+}
+
+// What `pages` pinned pages of this folio add to its refcount.
+template <folio_like F>
+constexpr int pin_refs(const F& f, int pages = 1)
+{
+    return folio_has_pincount(f) ? pages : pages * gup_pin_counting_bias;
+}
+
+// folio_maybe_dma_pinned(): exact with a pincount; otherwise refcount >= 1024 read unsigned, so
+// 1024 ordinary references (or an overflowed count) also say "pinned".
+template <folio_like F>
+constexpr bool folio_maybe_dma_pinned(const F& f)
+{
+    if (folio_has_pincount(f))
+        return folio_pincount(f) > 0;
+    return static_cast<unsigned>(folio_ref_count(f)) >= static_cast<unsigned>(gup_pin_counting_bias);
+}
+
+namespace detail {
+template <basic_folio_type F>
+constexpr typename F::change grab_change(const F& f, int refs, gup_flags flags, bool put)
+{
+    typename F::change c{put ? "gup_put_folio" : "try_grab_folio"};
+    const bool get = flags & FOLL_GET, pin = flags & FOLL_PIN;
+    if (get == pin) // is_valid_gup_args: exactly one of FOLL_GET and FOLL_PIN
+        fail(errc::wrong_state, f.pfn(), std::string(c.op) + ": exactly one of FOLL_GET, FOLL_PIN");
+    if ((flags & FOLL_LONGTERM) && !pin)
+        fail(errc::wrong_state, f.pfn(), std::string(c.op) + ": FOLL_LONGTERM requires FOLL_PIN");
+    if (!put && f.ref_count() <= 0)
+        fail(errc::wrong_state, f.pfn(), "try_grab_folio: folio has refcount 0 (freed)");
+    const int sign = put ? -1 : 1;
+    if (get)
+        return c.ref(holder::foll_get, sign * refs), c;
+    if (has_pincount(f.order()))
+        c.pincount = sign * refs;
+    c.ref(holder::foll_pin, sign * (has_pincount(f.order()) ? refs : refs * gup_pin_counting_bias));
+    return c;
+}
+} // namespace detail
+
+// try_grab_folio(folio, refs, flags): `refs` pages of the folio taken with FOLL_GET or FOLL_PIN.
+template <basic_folio_type F>
+constexpr void try_grab_folio(F& f, int refs, gup_flags flags)
+{
+    f.apply(detail::grab_change(f, refs, flags, false));
+}
+
+// gup_put_folio(folio, refs, flags): the reverse.
+template <basic_folio_type F>
+constexpr void gup_put_folio(F& f, int refs, gup_flags flags)
+{
+    f.apply(detail::grab_change(f, refs, flags, true));
+}
+
+// unpin_folio(): one FOLL_PIN page.
+template <basic_folio_type F>
+constexpr void unpin_folio(F& f)
+{
+    gup_put_folio(f, 1, FOLL_PIN);
+}
+
+} // namespace foliorc

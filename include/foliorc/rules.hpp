@@ -1,0 +1,225 @@
+// foliorc/rules.hpp — rules: constexpr expected_ref_count<Rules>(folio) under each kernel
+// version's rules, the typed-page warning, and helpers that put the migrate-era and the 6.16+
+// rule sets on one footing. A rule set is any type shaped like the ones below.
+//
+// Footing: the migrate-era sets (pre_6_0, migrate_6_0) include the caller's reference and no
+// mapcount, because migration checked after unmap; the 6.16+ sets exclude the caller's reference
+// and add folio_mapcount. expected_without_caller<R>() and migration_expected_refs<R>() convert.
+//
+// None of the kernel's own sets counts PG_private_2 after 6.0, on purpose (kernel-facts.md 6):
+// a PG_private_2 reference then reads as unexpected, so migration refuses the folio.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+
+#include <foliorc/queries.hpp>
+
+namespace foliorc {
+
+// What a rule set reports instead of a value when the kernel would WARN_ON_ONCE.
+struct rule_warning {
+    std::string_view rule_set;
+    std::string_view condition; // the WARN_ON_ONCE condition as the kernel writes it
+    std::uint64_t pfn = 0;
+};
+
+// Warning sinks: any callable taking const rule_warning&.
+struct ignore_warnings {
+    constexpr void operator()(const rule_warning&) const noexcept {}
+};
+struct warning_recorder {
+    int count = 0;
+    rule_warning last{};
+    constexpr void operator()(const rule_warning& w) noexcept
+    {
+        ++count;
+        last = w;
+    }
+};
+
+template <class R>
+concept rule_set = requires(const folio& f, warning_recorder& w) {
+    { R::name } -> std::convertible_to<std::string_view>;
+    { R::commit } -> std::convertible_to<std::string_view>;
+    { R::kernels } -> std::convertible_to<std::string_view>;
+    { R::summary } -> std::convertible_to<std::string_view>;
+    { R::includes_caller_ref } -> std::convertible_to<bool>;
+    { R::counts_mapcount } -> std::convertible_to<bool>;
+    { R::expected(f, w) } -> std::same_as<int>;
+};
+
+namespace rules {
+
+// mm/migrate.c expected_page_refs(), page era: 1 + (mapping ? nr + page_has_private : 0), where
+// page_has_private is PG_private or PG_private_2 and mapping is folio_mapping().
+struct pre_6_0 {
+    static constexpr std::string_view name = "pre_6_0";
+    static constexpr std::string_view commit = "before 108ca8358139";
+    static constexpr std::string_view kernels = "<= 5.19";
+    static constexpr std::string_view summary =
+        "caller + (folio_mapping ? nr_pages + (PG_private || PG_private_2) : 0)";
+    static constexpr bool includes_caller_ref = true;
+    static constexpr bool counts_mapcount = false;
+    template <folio_like F, class Warn>
+    static constexpr int expected(const F& f, Warn&&)
+    {
+        if (folio_mapping(f) == mapping_kind::none)
+            return 1;
+        return 1 + folio_nr_pages(f) + ((folio_test_private(f) || folio_test_private_2(f)) ? 1 : 0);
+    }
+};
+
+// 108ca8358139 (6.0): folio_expected_refs(); "has private" narrowed to PG_private only.
+struct migrate_6_0 {
+    static constexpr std::string_view name = "migrate_6_0";
+    static constexpr std::string_view commit = "108ca8358139";
+    static constexpr std::string_view kernels = "6.0 - 6.15";
+    static constexpr std::string_view summary =
+        "caller + (folio_mapping ? nr_pages + PG_private : 0)";
+    static constexpr bool includes_caller_ref = true;
+    static constexpr bool counts_mapcount = false;
+    template <folio_like F, class Warn>
+    static constexpr int expected(const F& f, Warn&&)
+    {
+        if (folio_mapping(f) == mapping_kind::none)
+            return 1;
+        return 1 + folio_nr_pages(f) + (folio_test_private(f) ? 1 : 0);
+    }
+};
+
+// 86ebd50224c0 (6.16): folio_expected_ref_count(); slab guard; anon: swapcache << order;
+// untagged non-anon: (mapping != NULL) << order + PG_private; plus mapcount.
+struct v6_16 {
+    static constexpr std::string_view name = "v6_16";
+    static constexpr std::string_view commit = "86ebd50224c0";
+    static constexpr std::string_view kernels = "6.16";
+    static constexpr std::string_view summary =
+        "slab: 0; anon: swapcache<<order; untagged: (mapping!=NULL)<<order + PG_private; + mapcount";
+    static constexpr bool includes_caller_ref = false;
+    static constexpr bool counts_mapcount = true;
+    template <folio_like F, class Warn>
+    static constexpr int expected(const F& f, Warn&& warn)
+    {
+        if (folio_test_slab(f)) {
+            warn(rule_warning{name, "WARN_ON_ONCE(folio_test_slab(folio))", folio_pfn(f)});
+            return 0;
+        }
+        const unsigned order = folio_order(f);
+        const auto kind = folio_raw_mapping(f);
+        int ref = 0;
+        if (folio_test_anon(f))
+            ref += (folio_test_swapcache(f) ? 1 : 0) << order;
+        else if (!is_tagged_kind(kind))
+            ref += ((kind != mapping_kind::none ? 1 : 0) << order) + (folio_test_private(f) ? 1 : 0);
+        return ref + folio_mapcount(f);
+    }
+};
+
+// "mm: simplify folio_expected_ref_count()" (6.17, movable_ops rework patch 25): typed pages
+// other than hugetlb are refused; the PAGE_MAPPING_FLAGS test is dropped.
+struct v6_17 {
+    static constexpr std::string_view name = "v6_17";
+    static constexpr std::string_view commit = "mm: simplify folio_expected_ref_count()";
+    static constexpr std::string_view kernels = "6.17 - 6.18";
+    static constexpr std::string_view summary =
+        "typed (not hugetlb): 0; anon: swapcache<<order; else (mapping!=NULL)<<order + PG_private; "
+        "+ mapcount";
+    static constexpr bool includes_caller_ref = false;
+    static constexpr bool counts_mapcount = true;
+    static constexpr std::string_view typed_guard =
+        "WARN_ON_ONCE(page_has_type(&folio->page) && !folio_test_hugetlb(folio))";
+    template <folio_like F, class Warn>
+    static constexpr int expected(const F& f, Warn&& warn)
+    {
+        if (page_has_type(f) && !folio_test_hugetlb(f)) {
+            warn(rule_warning{name, typed_guard, folio_pfn(f)});
+            return 0;
+        }
+        const unsigned order = folio_order(f);
+        int ref = 0;
+        if (folio_test_anon(f))
+            ref += (folio_test_swapcache(f) ? 1 : 0) << order;
+        else
+            ref += ((folio_raw_mapping(f) != mapping_kind::none ? 1 : 0) << order) +
+                   (folio_test_private(f) ? 1 : 0);
+        return ref + folio_mapcount(f);
+    }
+};
+
+// f183663901f2 (6.19): the swap-cache term for every folio, so shmem in swap cache counts.
+struct v6_19 {
+    static constexpr std::string_view name = "v6_19";
+    static constexpr std::string_view commit = "f183663901f2";
+    static constexpr std::string_view kernels = ">= 6.19";
+    static constexpr std::string_view summary =
+        "typed (not hugetlb): 0; swapcache<<order; non-anon: (mapping!=NULL)<<order + PG_private; "
+        "+ mapcount";
+    static constexpr bool includes_caller_ref = false;
+    static constexpr bool counts_mapcount = true;
+    template <folio_like F, class Warn>
+    static constexpr int expected(const F& f, Warn&& warn)
+    {
+        if (page_has_type(f) && !folio_test_hugetlb(f)) {
+            warn(rule_warning{name, v6_17::typed_guard, folio_pfn(f)});
+            return 0;
+        }
+        const unsigned order = folio_order(f);
+        int ref = (folio_test_swapcache(f) ? 1 : 0) << order;
+        if (!folio_test_anon(f))
+            ref += ((folio_raw_mapping(f) != mapping_kind::none ? 1 : 0) << order) +
+                   (folio_test_private(f) ? 1 : 0);
+        return ref + folio_mapcount(f);
+    }
+};
+
+using latest = v6_19;
+
+} // namespace rules
+
+template <class... Rs>
+struct rule_set_list {
+    // Calls fn.template operator()<R>() for each rule set, in order.
+    template <class Fn>
+    static constexpr void for_each(Fn&& fn)
+    {
+        (fn.template operator()<Rs>(), ...);
+    }
+    static constexpr std::size_t size = sizeof...(Rs);
+};
+
+using kernel_rule_sets =
+    rule_set_list<rules::pre_6_0, rules::migrate_6_0, rules::v6_16, rules::v6_17, rules::v6_19>;
+
+// folio_expected_ref_count() under rule set R. Constexpr for any folio_like with constexpr traits.
+template <rule_set R, folio_like F>
+constexpr int expected_ref_count(const F& f)
+{
+    return R::expected(f, ignore_warnings{});
+}
+template <rule_set R, folio_like F, class Warn>
+constexpr int expected_ref_count(const F& f, Warn&& warn)
+{
+    return R::expected(f, warn);
+}
+
+// 6.16 footing: references that the folio's own state accounts for, mappings included, the
+// caller's excluded.
+template <rule_set R, folio_like F>
+constexpr int expected_without_caller(const F& f)
+{
+    return expected_ref_count<R>(f) - (R::includes_caller_ref ? 1 : 0) +
+           (R::counts_mapcount ? 0 : folio_mapcount(f));
+}
+
+// The refcount __migrate_folio accepts once the folio is unmapped and isolated: the migrate-era
+// value as is; for 6.16+, folio_expected_ref_count of the unmapped folio + 1 (isolation).
+template <rule_set R, folio_like F>
+constexpr int migration_expected_refs(const F& f)
+{
+    return expected_ref_count<R>(f) - (R::counts_mapcount ? folio_mapcount(f) : 0) +
+           (R::includes_caller_ref ? 0 : 1);
+}
+
+} // namespace foliorc
