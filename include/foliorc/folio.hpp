@@ -65,6 +65,24 @@ struct folio_change {
     flag_set clear{};
     bool remap = false;
     const Mapping* mapping = nullptr;
+    mapping_kind kind = mapping_kind::none; // of *mapping, when remap
+
+    // Points folio->mapping at m (the kind is read from the reference, never by testing a
+    // pointer, so that this stays a constant expression under sanitizers).
+    constexpr folio_change& remap_to(const Mapping& m) noexcept
+    {
+        remap = true;
+        mapping = &m;
+        kind = m.kind;
+        return *this;
+    }
+    constexpr folio_change& unmap_mapping() noexcept
+    {
+        remap = true;
+        mapping = nullptr;
+        kind = mapping_kind::none;
+        return *this;
+    }
 
     constexpr folio_change& ref(holder_id who, int n) noexcept
     {
@@ -148,10 +166,7 @@ public:
     constexpr int mapcount() const noexcept { return mapcount_; }
     constexpr int pincount() const noexcept { return pincount_; }
     constexpr const Mapping* mapping() const noexcept { return mapping_; }
-    constexpr mapping_kind mapping_kind_() const noexcept
-    {
-        return mapping_ ? mapping_->kind : mapping_kind::none;
-    }
+    constexpr mapping_kind mapping_kind_() const noexcept { return kind_; }
     constexpr bool anon() const noexcept { return is_anon_kind(mapping_kind_()); }
     constexpr const Ledger& ledger() const noexcept { return ledger_; }
 
@@ -173,7 +188,8 @@ public:
     {
         return pfn_ == o.pfn_ && order_ == o.order_ && flags_ == o.flags_ && type_ == o.type_ &&
                zone_ == o.zone_ && mt_ == o.mt_ && ref_count() == o.ref_count() &&
-               mapcount_ == o.mapcount_ && pincount_ == o.pincount_ && mapping_ == o.mapping_ &&
+               mapcount_ == o.mapcount_ && pincount_ == o.pincount_ && kind_ == o.kind_ &&
+               mapping_ == o.mapping_ &&
                ledger_ == o.ledger_;
     }
 
@@ -182,7 +198,7 @@ private:
     constexpr basic_folio(unchecked_tag, const state& s)
         : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)), zone_(s.zone),
           mt_(s.mt), refcount_(s.refcount), mapcount_(s.mapcount), pincount_(s.pincount),
-          mapping_(s.mapping), pfn_(s.pfn)
+          kind_(s.mapping ? s.mapping->kind : mapping_kind::none), mapping_(s.mapping), pfn_(s.pfn)
     {
         if constexpr (Ledger::tracks) {
             const int n = nr_pages();
@@ -192,7 +208,7 @@ private:
                 {holder::page_cache, kind == mapping_kind::file ? n : 0},
                 {holder::swap_cache, swapcache_bit(flags_) ? n : 0},
                 {holder::private_, flags_.test(pg::private_) ? 1 : 0},
-                {holder::private_2, private_2_bit(flags_, anon_) && mapping_ &&
+                {holder::private_2, private_2_bit(flags_, anon_) && kind == mapping_kind::file &&
                                             mapping_->fs.private_2_takes_ref ? 1 : 0},
                 {holder::pte, mapcount_},
                 {holder::foll_pin, has_pincount(order_) ? pincount_ : 0},
@@ -214,11 +230,9 @@ private:
     struct after {
         flag_set flags;
         const Mapping* mapping;
+        mapping_kind kind_;
         int refcount, mapcount, pincount;
-        constexpr mapping_kind kind() const noexcept
-        {
-            return mapping ? mapping->kind : mapping_kind::none;
-        }
+        constexpr mapping_kind kind() const noexcept { return kind_; }
     };
 
     constexpr int held_after(const change& c, holder_id h, bool exact) const
@@ -239,7 +253,7 @@ private:
     {
 #if FOLIORC_CHECKS
         const after a{(flags_ - c.clear) | c.set, c.remap ? c.mapping : mapping_,
-                      ref_count() + c.ref_delta_total(), mapcount_ + c.mapcount,
+                      c.remap ? c.kind : kind_, ref_count() + c.ref_delta_total(), mapcount_ + c.mapcount,
                       pincount_ + c.pincount};
         const int n = nr_pages();
         const auto kind = a.kind();
@@ -345,8 +359,10 @@ private:
         for (std::uint8_t i = 0; i < c.nrefs; ++i) // first: the only step that can throw (bad_alloc)
             ledger_.add(c.refs[i].who, c.refs[i].n);
         flags_ = (flags_ - c.clear) | c.set;
-        if (c.remap)
+        if (c.remap) {
             mapping_ = c.mapping;
+            kind_ = c.kind;
+        }
         mapcount_ += c.mapcount;
         pincount_ += c.pincount;
         detail::ref_rep<RefRep>::add(refcount_, c.ref_delta_total());
@@ -361,6 +377,7 @@ private:
     RefRep refcount_;
     int mapcount_ = 0;
     int pincount_ = 0;
+    mapping_kind kind_ = mapping_kind::none; // the kernel keeps this in the pointer's tag bits
     const Mapping* mapping_ = nullptr;
     std::uint64_t pfn_;
     [[no_unique_address]] Ledger ledger_{};
@@ -440,10 +457,9 @@ constexpr void filemap_add_folio(F& f, const typename F::mapping_type& m)
     typename F::change c{"filemap_add_folio"};
     if (m.kind != mapping_kind::file)
         detail::fail(errc::bad_mapping, f.pfn(), "filemap_add_folio needs a file mapping");
-    if (f.mapping())
+    if (f.mapping_kind_() != mapping_kind::none)
         detail::fail(errc::wrong_state, f.pfn(), "filemap_add_folio: folio already has a mapping");
-    c.remap = true;
-    c.mapping = &m;
+    c.remap_to(m);
     c.set.set(pg::swapbacked, m.fs.swapbacked);
     f.apply(c.ref(holder::page_cache, f.nr_pages()));
 }
@@ -458,8 +474,7 @@ constexpr void filemap_remove_folio(F& f)
     if (f.mapcount() || f.test(pg::private_))
         detail::fail(errc::wrong_state, f.pfn(),
                      "filemap_remove_folio: unmap and folio_detach_private first");
-    c.remap = true;
-    c.mapping = nullptr;
+    c.unmap_mapping();
     f.apply(c.ref(holder::page_cache, -f.nr_pages()));
 }
 
@@ -530,7 +545,7 @@ constexpr void folio_end_private_2(F& f)
     if (f.anon() || !f.test(pg::owner_2))
         detail::fail(errc::wrong_state, f.pfn(), "folio_end_private_2: PG_private_2 not set");
     c.clear.set(pg::private_2);
-    if (f.mapping() && f.mapping()->fs.private_2_takes_ref)
+    if (f.mapping_kind_() == mapping_kind::file && f.mapping()->fs.private_2_takes_ref)
         c.ref(holder::private_2, -1);
     f.apply(c);
 }
@@ -544,10 +559,9 @@ constexpr void folio_add_new_anon_rmap(F& f, const typename F::mapping_type& m, 
     typename F::change c{"folio_add_new_anon_rmap"};
     if (!m.is_anon())
         detail::fail(errc::bad_mapping, f.pfn(), "folio_add_new_anon_rmap needs an anon mapping");
-    if (f.mapping())
+    if (f.mapping_kind_() != mapping_kind::none)
         detail::fail(errc::wrong_state, f.pfn(), "folio_add_new_anon_rmap: folio already has a mapping");
-    c.remap = true;
-    c.mapping = &m;
+    c.remap_to(m);
     c.set = flag_set{pg::swapbacked, pg::anon_exclusive};
     c.mapcount = nr_ptes;
     f.apply(c.ref(holder::pte, nr_ptes));
@@ -558,7 +572,7 @@ template <basic_folio_type F>
 constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1)
 {
     typename F::change c{f.anon() ? "folio_add_anon_rmap_ptes" : "folio_add_file_rmap_ptes"};
-    if (!f.mapping() || f.mapping_kind_() == mapping_kind::movable_ops)
+    if (f.mapping_kind_() == mapping_kind::none || f.mapping_kind_() == mapping_kind::movable_ops)
         detail::fail(errc::wrong_state, f.pfn(), "mapping a folio that is neither anon nor file");
     c.mapcount = nr_ptes;
     f.apply(c.ref(holder::pte, nr_ptes));
@@ -576,11 +590,9 @@ template <basic_folio_type F>
 constexpr void folio_set_movable_ops(F& f)
 {
     typename F::change c{"__SetPageMovable"};
-    if (f.mapping())
+    if (f.mapping_kind_() != mapping_kind::none)
         detail::fail(errc::wrong_state, f.pfn(), "__SetPageMovable: folio already has a mapping");
-    c.remap = true;
-    c.mapping = &movable_ops_mapping_v<typename F::mapping_type::fs_type>;
-    f.apply(c);
+    f.apply(c.remap_to(movable_ops_mapping_v<typename F::mapping_type::fs_type>));
 }
 
 } // namespace foliorc
