@@ -1,13 +1,18 @@
 // foliorc/foliorc.hpp — umbrella: every public header.
 #pragma once
 
+#include <foliorc/batch.hpp>
+#include <foliorc/collect.hpp>
 #include <foliorc/concepts.hpp>
+#include <foliorc/drain_policy.hpp>
 #include <foliorc/error.hpp>
 #include <foliorc/flags.hpp>
 #include <foliorc/folio.hpp>
 #include <foliorc/folio_traits.hpp>
 #include <foliorc/ledger.hpp>
 #include <foliorc/mapping.hpp>
+#include <foliorc/migrate.hpp>
+#include <foliorc/model/gup_env.hpp>
 #include <foliorc/page_type.hpp>
 #include <foliorc/pin.hpp>
 #include <foliorc/queries.hpp>

@@ -111,6 +111,13 @@ constexpr bool folio_has_pincount(const F& f)
     return has_pincount(folio_order(f));
 }
 
+// folio_may_be_lru_cached() (2da6de30e60d): a large folio never lingers in a per-CPU batch.
+template <folio_like F>
+constexpr bool folio_may_be_lru_cached(const F& f)
+{
+    return !folio_test_large(f);
+}
+
 // folio_mapping(): NULL for slab, the swap space for a swap-cache folio, NULL for a tagged
 // pointer, else folio->mapping.
 template <folio_like F>

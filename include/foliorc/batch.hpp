@@ -1,0 +1,388 @@
+// foliorc/batch.hpp — batches: folio_batch, the per-CPU LRU batches of mm/swap.c and the mlock
+// batch of mm/mlock.c, with their references, flush triggers and drains (kernel-facts.md 4).
+// Each queued entry holds one reference, recorded in the ledger as that batch kind on that CPU.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <foliorc/folio.hpp>
+#include <foliorc/queries.hpp>
+
+namespace foliorc {
+
+// PAGEVEC_SIZE was 15 until 9cecde80aae0 "mm: increase folio batch size" (6.9), then 31.
+inline constexpr std::size_t pagevec_size = 15;
+inline constexpr std::size_t folio_batch_size = 31;
+
+// struct folio_batch: a fixed array; add() returns the space left, 0 meaning "now full".
+template <class T, std::size_t Capacity>
+class basic_batch {
+public:
+    static constexpr std::size_t capacity = Capacity;
+    constexpr std::size_t add(const T& v) noexcept
+    {
+        entries_[nr_++] = v;
+        return Capacity - nr_;
+    }
+    constexpr std::size_t size() const noexcept { return nr_; }
+    constexpr bool empty() const noexcept { return nr_ == 0; }
+    constexpr void clear() noexcept { nr_ = 0; }
+    constexpr const T& operator[](std::size_t i) const noexcept { return entries_[i]; }
+    constexpr const T* begin() const noexcept { return entries_.data(); }
+    constexpr const T* end() const noexcept { return entries_.data() + nr_; }
+
+private:
+    std::array<T, Capacity> entries_{};
+    std::size_t nr_ = 0;
+};
+
+// Low-bit tags of mlock_fbatch entries: mlock_lru() = LRU_FOLIO, mlock_new() = NEW_FOLIO,
+// untagged = munlock.
+enum class mlock_tag : std::uint8_t { munlock = 0, lru = 1, new_folio = 2 };
+
+// Where PG_lru goes while a folio waits in a non-lru_add LRU batch.
+enum class lru_era : std::uint8_t {
+    classic,      // cleared at processing (restored after the move); the long-standing behaviour
+    clear_on_add, // 33dfe9204f29 (6.11) until Hugh's 3/6 revert: cleared when queued
+};
+
+// folio_isolate_lru: takes the folio off its LRU list (PG_lru test-and-clear) with a reference.
+template <basic_folio_type F>
+constexpr bool folio_isolate_lru(F& f)
+{
+    if (!f.test(pg::lru))
+        return false;
+    typename F::change c{"folio_isolate_lru"};
+    c.clear.set(pg::lru);
+    f.apply(c.ref(holder::isolation, 1));
+    return true;
+}
+
+// folio_isolate_hugetlb: hugetlb folios are isolated from the hstate's active list.
+template <basic_folio_type F>
+constexpr bool folio_isolate_hugetlb(F& f)
+{
+    if (f.type() != page_type::hugetlb || f.ref_count() == 0)
+        return false;
+    typename F::change c{"folio_isolate_hugetlb"};
+    f.apply(c.ref(holder::isolation, 1));
+    return true;
+}
+
+struct drain_counters {
+    long local_drains = 0;    // lru_add_drain() calls
+    long drain_all_calls = 0; // lru_add_drain_all() calls (and lru_cache_disable's forced one)
+    long cpus_drained = 0;    // CPUs whose batches a drain-all processed
+    long entries_processed = 0;
+    friend constexpr bool operator==(const drain_counters&, const drain_counters&) = default;
+};
+
+struct lru_caches_config {
+    unsigned nr_cpus = 2;
+    lru_era era = lru_era::classic;
+    bool drain_all_local_first = true; // Hugh's 6/6: __lru_add_drain_all drains locally first
+};
+
+// The per-CPU batches of every CPU: cpu_fbatches (lru_add, lru_activate, lru_deactivate,
+// lru_deactivate_file, lru_lazyfree, lru_move_tail) and mlock_fbatch.
+template <basic_folio_type F, std::size_t Capacity = folio_batch_size>
+class lru_caches {
+public:
+    struct entry {
+        F* folio = nullptr;
+        mlock_tag tag = mlock_tag::munlock;
+    };
+    using batch = basic_batch<entry, Capacity>;
+
+    explicit lru_caches(lru_caches_config cfg = {}) : cfg_(cfg), cpus_(cfg.nr_cpus)
+    {
+        if (cfg.nr_cpus == 0 || cfg.nr_cpus > 0xffff)
+            throw std::invalid_argument("lru_caches: nr_cpus must be 1..65535");
+    }
+
+    const lru_caches_config& config() const noexcept { return cfg_; }
+    unsigned nr_cpus() const noexcept { return cfg_.nr_cpus; }
+    const drain_counters& counters() const noexcept { return counters_; }
+    void reset_counters() noexcept { counters_ = {}; }
+    const batch& pending(unsigned cpu, batch_kind k) const { return at(cpu)[std::size_t(k)]; }
+
+    // Entries for f across every CPU and batch kind: the references batches hold on it.
+    int queued(const F& f) const noexcept
+    {
+        int n = 0;
+        for (const auto& cpu : cpus_)
+            for (const auto& b : cpu)
+                for (const auto& e : b)
+                    n += e.folio == &f;
+        return n;
+    }
+
+    // ---- queuing (mm/swap.c) ----
+
+    // folio_add_lru: new folios wait on lru_add with PG_lru clear; processing sets it.
+    void folio_add_lru(unsigned cpu, F& f)
+    {
+        if (f.test(pg::lru))
+            detail::fail(errc::wrong_state, f.pfn(), "folio_add_lru: PG_lru already set");
+        queue(cpu, batch_kind::lru_add, f, mlock_tag::munlock, "folio_add_lru");
+    }
+    // folio_putback_lru: back through lru_add, then the isolation reference is dropped.
+    void folio_putback_lru(unsigned cpu, F& f)
+    {
+        folio_add_lru(cpu, f);
+        folio_put(f, holder::isolation);
+    }
+    void folio_activate(unsigned cpu, F& f)
+    {
+        if (f.test(pg::active) || f.test(pg::unevictable))
+            return;
+        queue_move(cpu, batch_kind::lru_activate, f, "folio_activate");
+    }
+    void folio_deactivate(unsigned cpu, F& f)
+    {
+        if (f.test(pg::unevictable) || !f.test(pg::active))
+            return;
+        queue_move(cpu, batch_kind::lru_deactivate, f, "folio_deactivate");
+    }
+    void deactivate_file_folio(unsigned cpu, F& f)
+    {
+        if (f.test(pg::unevictable))
+            return;
+        queue_move(cpu, batch_kind::lru_deactivate_file, f, "deactivate_file_folio");
+    }
+    void folio_mark_lazyfree(unsigned cpu, F& f)
+    {
+        if (!f.anon() || !f.test(pg::swapbacked) || swapcache_bit(f.flags()) ||
+            f.test(pg::unevictable))
+            return;
+        queue_move(cpu, batch_kind::lru_lazyfree, f, "folio_mark_lazyfree");
+    }
+    void folio_rotate_reclaimable(unsigned cpu, F& f)
+    {
+        if (f.test(pg::locked) || f.test(pg::dirty) || f.test(pg::unevictable))
+            return;
+        queue_move(cpu, batch_kind::lru_move_tail, f, "folio_rotate_reclaimable");
+    }
+
+    // ---- queuing (mm/mlock.c): never touches PG_lru when queued ----
+
+    void mlock_folio(unsigned cpu, F& f)
+    {
+        set_flag_if_clear(f, pg::mlocked, "mlock_folio");
+        queue(cpu, batch_kind::mlock, f, mlock_tag::lru, "mlock_folio");
+    }
+    void mlock_new_folio(unsigned cpu, F& f)
+    {
+        set_flag_if_clear(f, pg::mlocked, "mlock_new_folio");
+        queue(cpu, batch_kind::mlock, f, mlock_tag::new_folio, "mlock_new_folio");
+    }
+    void munlock_folio(unsigned cpu, F& f)
+    {
+        queue(cpu, batch_kind::mlock, f, mlock_tag::munlock, "munlock_folio");
+    }
+
+    // ---- draining ----
+
+    // lru_add_drain_cpu: this CPU's cpu_fbatches.
+    void lru_add_drain_cpu(unsigned cpu)
+    {
+        for (std::size_t k = 0; k < batch_kind_count; ++k)
+            if (batch_kind(k) != batch_kind::mlock)
+                process(cpu, batch_kind(k));
+    }
+    // mlock_drain_local (also called from try_to_migrate_one on the migrating CPU).
+    void mlock_drain_local(unsigned cpu) { process(cpu, batch_kind::mlock); }
+
+    // lru_add_drain: this CPU's LRU batches, then its mlock batch.
+    void lru_add_drain(unsigned cpu)
+    {
+        ++counters_.local_drains;
+        drain_cpu(cpu);
+    }
+
+    bool cpu_needs_drain(unsigned cpu) const
+    {
+        for (const auto& b : at(cpu))
+            if (!b.empty())
+                return true;
+        return false;
+    }
+
+    // lru_add_drain_all: (since 6/6) a local drain first, then every CPU with something queued.
+    void lru_add_drain_all(unsigned cpu)
+    {
+        ++counters_.drain_all_calls;
+        if (cfg_.drain_all_local_first && cpu_needs_drain(cpu)) {
+            drain_cpu(cpu);
+            ++counters_.cpus_drained;
+        }
+        for (unsigned c = 0; c < cfg_.nr_cpus; ++c)
+            if (cpu_needs_drain(c)) {
+                drain_cpu(c);
+                ++counters_.cpus_drained;
+            }
+    }
+
+    // lru_cache_disable: every add flushes at once until lru_cache_enable; starts with a forced
+    // drain of every CPU.
+    void lru_cache_disable(unsigned cpu)
+    {
+        ++disabled_;
+        lru_add_drain_all(cpu);
+    }
+    void lru_cache_enable()
+    {
+        if (disabled_ == 0)
+            throw std::logic_error("lru_cache_enable without lru_cache_disable");
+        --disabled_;
+    }
+    bool lru_cache_disabled() const noexcept { return disabled_ > 0; }
+
+private:
+    using cpu_fbatches = std::array<batch, batch_kind_count>;
+
+    cpu_fbatches& at(unsigned cpu)
+    {
+        if (cpu >= cfg_.nr_cpus)
+            throw std::out_of_range("lru_caches: no CPU " + std::to_string(cpu));
+        return cpus_[cpu];
+    }
+    const cpu_fbatches& at(unsigned cpu) const
+    {
+        if (cpu >= cfg_.nr_cpus)
+            throw std::out_of_range("lru_caches: no CPU " + std::to_string(cpu));
+        return cpus_[cpu];
+    }
+
+    static void set_flag_if_clear(F& f, pg flag, std::string_view op)
+    {
+        if (f.test(flag))
+            return;
+        typename F::change c{op};
+        c.set.set(flag);
+        f.apply(c);
+    }
+
+    void drain_cpu(unsigned cpu)
+    {
+        lru_add_drain_cpu(cpu);
+        mlock_drain_local(cpu);
+    }
+
+    // __folio_batch_add_and_move for the non-lru_add batches: PG_lru is required; in the
+    // 33dfe9204f29 era it is also cleared here (test-and-clear).
+    void queue_move(unsigned cpu, batch_kind k, F& f, std::string_view op)
+    {
+        if (!f.test(pg::lru))
+            return;
+        if (cfg_.era == lru_era::clear_on_add) {
+            auto& b = at(cpu)[std::size_t(k)];
+            typename F::change c{op};
+            c.clear.set(pg::lru);
+            f.apply(c.ref(batch_holder(k, cpu), 1));
+            add_and_maybe_flush(cpu, k, b, f, mlock_tag::munlock);
+            return;
+        }
+        queue(cpu, k, f, mlock_tag::munlock, op);
+    }
+
+    // folio_get + folio_batch_add; flush when full, for a folio that may not be cached, or while
+    // the LRU cache is disabled.
+    void queue(unsigned cpu, batch_kind k, F& f, mlock_tag tag, std::string_view op)
+    {
+        auto& b = at(cpu)[std::size_t(k)];
+        typename F::change c{op};
+        f.apply(c.ref(batch_holder(k, cpu), 1));
+        add_and_maybe_flush(cpu, k, b, f, tag);
+    }
+
+    void add_and_maybe_flush(unsigned cpu, batch_kind k, batch& b, F& f, mlock_tag tag)
+    {
+        if (!b.add(entry{&f, tag}) || !folio_may_be_lru_cached(f) || lru_cache_disabled())
+            process(cpu, k);
+    }
+
+    // folio_batch_move_lru / mlock_folio_batch: each entry's move, then its reference dropped.
+    void process(unsigned cpu, batch_kind k)
+    {
+        auto& b = at(cpu)[std::size_t(k)];
+        for (const entry& e : b) {
+            F& f = *e.folio;
+            typename F::change c{k == batch_kind::mlock ? "mlock_folio_batch" : "folio_batch_move_lru"};
+            c.ref(batch_holder(k, cpu), -1);
+            effect(k, e.tag, f, c);
+            f.apply(c);
+            ++counters_.entries_processed;
+        }
+        b.clear();
+    }
+
+    void effect(batch_kind k, mlock_tag tag, const F& f, typename F::change& c) const
+    {
+        const bool lru = f.test(pg::lru);
+        switch (k) {
+        case batch_kind::lru_add:
+            // lru_add: an mlocked folio goes to the unevictable list.
+            if (f.test(pg::mlocked)) {
+                c.clear.set(pg::active);
+                c.set.set(pg::unevictable);
+            }
+            c.set.set(pg::lru);
+            return;
+        case batch_kind::mlock:
+            if (tag == mlock_tag::new_folio) { // __mlock_new_folio: onto the LRU, unevictable
+                if (f.test(pg::mlocked)) {
+                    c.clear.set(pg::active);
+                    c.set.set(pg::unevictable);
+                }
+                c.set.set(pg::lru);
+            } else if (tag == mlock_tag::lru) { // __mlock_folio: only if still on the LRU
+                if (lru && f.test(pg::mlocked)) {
+                    c.clear.set(pg::active);
+                    c.set.set(pg::unevictable);
+                }
+            } else { // __munlock_folio
+                c.clear.set(pg::mlocked);
+                if (lru)
+                    c.clear.set(pg::unevictable);
+            }
+            return;
+        default:
+            break;
+        }
+        // The other LRU moves act only on a folio on the LRU (classic: test-and-clear here;
+        // clear_on_add: cleared when queued) and put PG_lru back after the move.
+        if (cfg_.era == lru_era::classic && !lru)
+            return;
+        c.set.set(pg::lru);
+        switch (k) {
+        case batch_kind::lru_activate:
+            if (!f.test(pg::unevictable))
+                c.set.set(pg::active);
+            break;
+        case batch_kind::lru_deactivate:
+        case batch_kind::lru_deactivate_file:
+            c.clear.set(pg::active).set(pg::referenced);
+            break;
+        case batch_kind::lru_lazyfree:
+            c.clear.set(pg::active).set(pg::referenced);
+            if (!swapcache_bit(f.flags()))
+                c.clear.set(pg::swapbacked);
+            break;
+        default:
+            break;
+        }
+    }
+
+    lru_caches_config cfg_;
+    std::vector<cpu_fbatches> cpus_;
+    drain_counters counters_{};
+    int disabled_ = 0;
+};
+
+} // namespace foliorc

@@ -1,0 +1,239 @@
+// foliorc/collect.hpp — algorithms: collect_unpinnable, the loop of mm/gup.c
+// collect_longterm_unpinnable_folios() (kernel-facts.md 2.2), generic over the caller's folio
+// type, kernel environment, drain policy and dedupe strategy. The loop allocates nothing and
+// dispatches nothing virtually; the environment counts or performs what the kernel would do.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <iterator>
+#include <ranges>
+#include <string_view>
+#include <type_traits>
+
+#include <foliorc/drain_policy.hpp>
+#include <foliorc/pin.hpp>
+#include <foliorc/queries.hpp>
+
+namespace foliorc {
+
+// ---- pofs entries: folio pointers (memfd_pin_folios) or page pointers (pin_user_pages) ----
+
+// A struct page* as the folio it belongs to and its index in it.
+template <class F>
+struct page_ref {
+    F* folio = nullptr;
+    std::uint32_t index = 0;
+    friend constexpr bool operator==(const page_ref&, const page_ref&) = default;
+};
+
+template <class E>
+struct pofs_entry_traits;
+template <folio_like F>
+struct pofs_entry_traits<F*> {
+    using folio_type = F;
+    static constexpr bool is_page = false;
+    static constexpr F* folio(F* e) noexcept { return e; }
+    static constexpr std::uint64_t pfn(F* e) { return folio_pfn(*e); }
+};
+template <folio_like F>
+struct pofs_entry_traits<page_ref<F>> {
+    using folio_type = F;
+    static constexpr bool is_page = true;
+    static constexpr F* folio(const page_ref<F>& e) noexcept { return e.folio; }
+    static constexpr std::uint64_t pfn(const page_ref<F>& e) { return folio_pfn(*e.folio) + e.index; }
+};
+
+template <class E>
+concept pofs_entry = requires { typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type; };
+
+template <class R>
+concept pofs_range = std::ranges::input_range<R> && pofs_entry<std::ranges::range_value_t<R>>;
+
+template <pofs_range R>
+using pofs_folio_t = typename pofs_entry_traits<std::ranges::range_value_t<R>>::folio_type;
+
+// ---- dedupe of consecutive entries ----
+
+namespace dedupe {
+// Up to 6.15: `if (folio == prev_folio) continue;` for pages and folios alike.
+struct prev_folio {
+    static constexpr std::string_view name = "prev_folio";
+    template <class E, class F>
+    static constexpr bool same(const E& next, const F* current)
+    {
+        return pofs_entry_traits<E>::folio(next) == current;
+    }
+};
+// a03db236aebf (6.16) pofs_next_folio(): skip following pages whose pfn lies inside the current
+// folio; folio arrays are walked one entry at a time.
+struct pfn_range {
+    static constexpr std::string_view name = "pfn_range";
+    template <class E, class F>
+    static constexpr bool same(const E& next, const F* current)
+    {
+        if constexpr (!pofs_entry_traits<E>::is_page) {
+            return false;
+        } else {
+            const std::uint64_t pfn = pofs_entry_traits<E>::pfn(next);
+            const std::uint64_t start = folio_pfn(*current);
+            return pfn >= start && pfn < start + std::uint64_t(folio_nr_pages(*current));
+        }
+    }
+};
+} // namespace dedupe
+
+// ---- the environment: the caller's kernel ----
+// One concept per hook, so that a missing hook is named in the compiler's diagnostic.
+
+template <class Env, class F>
+concept collect_env_is_longterm_pinnable = requires(Env& env, F& f) {
+    { env.is_longterm_pinnable(f) } -> std::convertible_to<bool>;
+};
+template <class Env, class F>
+concept collect_env_is_device_coherent = requires(Env& env, F& f) {
+    { env.is_device_coherent(f) } -> std::convertible_to<bool>;
+};
+template <class Env, class F>
+concept collect_env_isolate_hugetlb = requires(Env& env, F& f) {
+    { env.isolate_hugetlb(f) } -> std::convertible_to<bool>; // folio_isolate_hugetlb onto the list
+};
+template <class Env, class F>
+concept collect_env_isolate_lru = requires(Env& env, F& f) {
+    { env.isolate_lru(f) } -> std::convertible_to<bool>; // folio_isolate_lru
+};
+template <class Env, class F>
+concept collect_env_add_to_list = requires(Env& env, F& f) {
+    env.add_to_list(f); // list_add_tail + node_stat_mod_folio(NR_ISOLATED_*)
+};
+
+template <class Env, class F>
+concept collect_env = folio_like<F> && collect_env_is_longterm_pinnable<Env, F> &&
+                      collect_env_is_device_coherent<Env, F> && collect_env_isolate_hugetlb<Env, F> &&
+                      drain_env_local<Env> && drain_env_all<Env> && collect_env_isolate_lru<Env, F> &&
+                      collect_env_add_to_list<Env, F>;
+
+// folio_is_longterm_pinnable() from the folio's zone and pageblock (kernel-facts.md 7): CMA or
+// isolated pageblocks, ZONE_DEVICE (device coherent, fs-dax) and ZONE_MOVABLE are unpinnable.
+// An environment adds what the folio cannot say (the shared zero folio is pinnable).
+template <folio_like F>
+constexpr bool folio_is_longterm_pinnable(const F& f)
+{
+    const migratetype mt = folio_pageblock_mt(f);
+    if (mt == migratetype::cma || mt == migratetype::isolate)
+        return false;
+    const zone_type z = folio_zone(f);
+    return z != zone_type::device && z != zone_type::movable;
+}
+
+// ---- results and tracing ----
+
+enum class collect_decision : std::uint8_t {
+    pinnable,            // skipped: folio_is_longterm_pinnable
+    device_coherent,     // collected, left for migrate_device_coherent_folio
+    hugetlb,             // collected, folio_isolate_hugetlb succeeded
+    hugetlb_not_isolated,// collected, folio_isolate_hugetlb failed
+    drained,             // the policy drained (reported before isolated / isolation_failed)
+    isolated,            // collected, folio_isolate_lru succeeded, on the list
+    isolation_failed,    // collected, folio_isolate_lru failed (still counts)
+};
+
+constexpr std::string_view collect_decision_name(collect_decision d) noexcept
+{
+    switch (d) {
+    case collect_decision::pinnable: return "pinnable";
+    case collect_decision::device_coherent: return "device_coherent";
+    case collect_decision::hugetlb: return "hugetlb";
+    case collect_decision::hugetlb_not_isolated: return "hugetlb_not_isolated";
+    case collect_decision::drained: return "drained";
+    case collect_decision::isolated: return "isolated";
+    case collect_decision::isolation_failed: return "isolation_failed";
+    }
+    return "?";
+}
+
+struct no_sink {
+    template <class F>
+    constexpr void operator()(const F&, collect_decision) const noexcept
+    {
+    }
+};
+
+struct collect_result {
+    long entries = 0;      // pofs entries walked
+    long folios = 0;       // distinct folios after dedupe
+    long collected = 0;    // the kernel's return value
+    long isolated = 0;     // LRU and hugetlb folios put on the list
+    long local_drains = 0; // lru_add_drain() calls
+    long drain_alls = 0;   // lru_add_drain_all() calls
+    friend constexpr bool operator==(const collect_result&, const collect_result&) = default;
+};
+
+// This call's pin contribution to the folio: the environment's if it says, else pin_refs().
+template <class Env, class F>
+constexpr int call_pin_refs(Env& env, const F& f, int pages)
+{
+    if constexpr (requires { { env.pin_refs(f, pages) } -> std::convertible_to<int>; })
+        return env.pin_refs(f, pages);
+    else
+        return pin_refs(f, pages);
+}
+
+// collect_longterm_unpinnable_folios(): walks pofs once, deduping consecutive entries of one
+// folio; for each unpinnable folio counts it, then isolates it (hugetlb or LRU), letting the
+// drain policy decide before LRU isolation. Returns the counts; `collected` is the kernel's value.
+template <drain_policy Policy = drain::latest, class Dedupe = dedupe::pfn_range, pofs_range Pofs,
+          class Env, class Sink = no_sink>
+    requires collect_env<Env, pofs_folio_t<Pofs>>
+constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, Dedupe = {},
+                                            Sink&& sink = {})
+{
+    using E = std::ranges::range_value_t<Pofs>;
+    using ET = pofs_entry_traits<E>;
+    collect_result r;
+    typename Policy::state state{};
+
+    auto it = std::ranges::begin(pofs);
+    const auto end = std::ranges::end(pofs);
+    while (it != end) {
+        auto* folio = ET::folio(*it);
+        // The run of entries this folio covers: its pages pinned by this call.
+        int pages = 1;
+        for (++it; it != end && Dedupe::same(*it, folio); ++it)
+            ++pages;
+        r.entries += pages;
+        ++r.folios;
+
+        auto& f = *folio;
+        if (env.is_longterm_pinnable(f)) {
+            sink(f, collect_decision::pinnable);
+            continue;
+        }
+        ++r.collected;
+        if (env.is_device_coherent(f)) {
+            sink(f, collect_decision::device_coherent);
+            continue;
+        }
+        if (folio_test_hugetlb(f)) {
+            const bool ok = env.isolate_hugetlb(f);
+            r.isolated += ok;
+            sink(f, ok ? collect_decision::hugetlb : collect_decision::hugetlb_not_isolated);
+            continue;
+        }
+        const drain_done d = Policy::drain(state, f, env, call_pin_refs(env, f, pages));
+        r.local_drains += d.local;
+        r.drain_alls += d.all;
+        if (d.any())
+            sink(f, collect_decision::drained);
+        if (!env.isolate_lru(f)) {
+            sink(f, collect_decision::isolation_failed);
+            continue;
+        }
+        env.add_to_list(f);
+        ++r.isolated;
+        sink(f, collect_decision::isolated);
+    }
+    return r;
+}
+
+} // namespace foliorc

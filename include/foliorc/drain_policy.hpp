@@ -1,0 +1,196 @@
+// foliorc/drain_policy.hpp — algorithms: when collect_unpinnable drains the per-CPU caches,
+// one policy per kernel era (kernel-facts.md 2.3-2.6, 10.7). A policy is a type with a per-call
+// `state` and
+//     template <folio_like F, class Env>
+//     static drain_done drain(state&, const F& folio, Env& env, int pin_refs);
+// which may call env.lru_add_drain() / env.lru_add_drain_all() and says what it did. `pin_refs`
+// is what this GUP call's pins add to the folio's refcount (pin.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <foliorc/queries.hpp>
+#include <foliorc/rules.hpp>
+
+namespace foliorc {
+
+struct drain_done {
+    std::uint8_t local = 0; // lru_add_drain() calls made
+    std::uint8_t all = 0;   // lru_add_drain_all() calls made
+    constexpr bool any() const noexcept { return local || all; }
+};
+
+template <class Env>
+concept drain_env_local = requires(Env& env) { env.lru_add_drain(); };
+template <class Env>
+concept drain_env_all = requires(Env& env) { env.lru_add_drain_all(); };
+
+namespace drain {
+
+namespace detail {
+// The refcount test of 98c6d259319e: folio_ref_count != folio_expected_ref_count + extra.
+template <class Rules, folio_like F>
+constexpr bool unexpected_refs(const F& f, int extra)
+{
+    return folio_ref_count(f) != expected_without_caller<Rules>(f) + extra;
+}
+} // namespace detail
+
+// 9a4e9f3b2d73 era to 6.16: `!folio_test_lru(folio) && drain_allow` -> lru_add_drain_all once.
+struct lru_flag {
+    static constexpr std::string_view name = "lru_flag";
+    static constexpr std::string_view mirrors = "9a4e9f3b2d73 .. 6.16: !folio_test_lru && drain_allow";
+    struct state {
+        bool drain_allow = true;
+    };
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(state& s, const F& f, Env& env, int)
+    {
+        if (folio_test_lru(f) || !s.drain_allow)
+            return {};
+        env.lru_add_drain_all();
+        s.drain_allow = false;
+        return {0, 1};
+    }
+};
+
+// 98c6d259319e (Hugh 1/6): refcount != expected + 1 -> lru_add_drain_all once. The "+ 1" assumes
+// the caller holds one reference; this call's FOLL_PIN holds 1024 on a small folio.
+template <rule_set Rules = rules::latest>
+struct ref_count {
+    static constexpr std::string_view name = "ref_count";
+    static constexpr std::string_view mirrors = "98c6d259319e: ref != expected + 1, drain all once";
+    struct state {
+        bool drain_allow = true;
+    };
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(state& s, const F& f, Env& env, int)
+    {
+        if (!s.drain_allow || !detail::unexpected_refs<Rules>(f, 1))
+            return {};
+        env.lru_add_drain_all();
+        s.drain_allow = false;
+        return {0, 1};
+    }
+};
+
+// Hugh 2/6: a local lru_add_drain first, recheck, then lru_add_drain_all (drained 0 -> 1 -> 2).
+// With GatedByMayBeCached, 2da6de30e60d (5/6): large folios never drain.
+template <rule_set Rules, bool GatedByMayBeCached>
+struct local_then_all {
+    struct state {
+        std::uint8_t drained = 0;
+    };
+    template <folio_like F, class Env>
+    static constexpr drain_done drain_with(state& s, const F& f, Env& env, int extra)
+    {
+        drain_done d;
+        if (GatedByMayBeCached && !folio_may_be_lru_cached(f))
+            return d;
+        if (s.drained == 0 && detail::unexpected_refs<Rules>(f, extra)) {
+            env.lru_add_drain();
+            s.drained = 1;
+            d.local = 1;
+        }
+        if (s.drained == 1 && detail::unexpected_refs<Rules>(f, extra)) {
+            env.lru_add_drain_all();
+            s.drained = 2;
+            d.all = 1;
+        }
+        return d;
+    }
+};
+
+template <rule_set Rules = rules::latest>
+struct local_first : local_then_all<Rules, false> {
+    static constexpr std::string_view name = "local_first";
+    static constexpr std::string_view mirrors = "Hugh 2/6: local lru_add_drain, recheck, drain all";
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(typename local_first::state& s, const F& f, Env& env, int)
+    {
+        return local_first::drain_with(s, f, env, 1);
+    }
+};
+
+template <rule_set Rules = rules::latest>
+struct may_be_lru_cached : local_then_all<Rules, true> {
+    static constexpr std::string_view name = "may_be_lru_cached";
+    static constexpr std::string_view mirrors = "2da6de30e60d: local_first, large folios never drain";
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(typename may_be_lru_cached::state& s, const F& f, Env& env, int)
+    {
+        return may_be_lru_cached::drain_with(s, f, env, 1);
+    }
+};
+
+// 2026: lru_cache_drain_for_folio(folio, pin_refs, &drained) and "mm/gup: fix always draining
+// LRU caches in collect_longterm_unpinnable_folios()": as may_be_lru_cached, comparing with
+// expected + this call's pin contribution (kernel-facts.md 2.6; the exact initialiser is [I]).
+template <rule_set Rules = rules::latest>
+struct pin_aware : local_then_all<Rules, true> {
+    static constexpr std::string_view name = "pin_aware";
+    static constexpr std::string_view mirrors =
+        "lru_cache_drain_for_folio + 'fix always draining': expected + pin_refs";
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(typename pin_aware::state& s, const F& f, Env& env, int pin_refs)
+    {
+        return pin_aware::drain_with(s, f, env, pin_refs);
+    }
+};
+
+// Baselines: drain everything once per call at the first candidate; never drain.
+struct always {
+    static constexpr std::string_view name = "always";
+    static constexpr std::string_view mirrors = "baseline: lru_add_drain_all once per call";
+    struct state {
+        bool drained = false;
+    };
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(state& s, const F&, Env& env, int)
+    {
+        if (s.drained)
+            return {};
+        env.lru_add_drain_all();
+        s.drained = true;
+        return {0, 1};
+    }
+};
+
+struct never {
+    static constexpr std::string_view name = "never";
+    static constexpr std::string_view mirrors = "baseline: no drain";
+    struct state {};
+    template <folio_like F, class Env>
+    static constexpr drain_done drain(state&, const F&, Env&, int)
+    {
+        return {};
+    }
+};
+
+using latest = pin_aware<>;
+
+} // namespace drain
+
+template <class P>
+concept drain_policy = requires {
+    { P::name } -> std::convertible_to<std::string_view>;
+    typename P::state;
+};
+
+template <class... Ps>
+struct drain_policy_list {
+    template <class Fn>
+    static constexpr void for_each(Fn&& fn)
+    {
+        (fn.template operator()<Ps>(), ...);
+    }
+    static constexpr std::size_t size = sizeof...(Ps);
+};
+
+// Every policy named after kernel history, oldest first, then the baselines.
+using kernel_drain_policies =
+    drain_policy_list<drain::lru_flag, drain::ref_count<>, drain::local_first<>,
+                      drain::may_be_lru_cached<>, drain::pin_aware<>, drain::always, drain::never>;
+
+} // namespace foliorc
