@@ -63,15 +63,26 @@ constexpr bool folio_isolate_lru(F& f)
     return true;
 }
 
-// folio_isolate_hugetlb: hugetlb folios are isolated from the hstate's active list.
+// folio_isolate_hugetlb: only a migratable hugetlb folio with a reference; HPG_migratable is
+// cleared while it is isolated, so a second isolation fails.
 template <basic_folio_type F>
 constexpr bool folio_isolate_hugetlb(F& f)
 {
-    if (f.type() != page_type::hugetlb || f.ref_count() == 0)
+    if (f.type() != page_type::hugetlb || !f.hugetlb_migratable() || f.ref_count() == 0)
         return false;
     typename F::change c{"folio_isolate_hugetlb"};
+    c.hugetlb_migratable = 0;
     f.apply(c.ref(holder::isolation, 1));
     return true;
+}
+
+// folio_putback_hugetlb: migratable again, isolation reference dropped.
+template <basic_folio_type F>
+constexpr void folio_putback_hugetlb(F& f)
+{
+    typename F::change c{"folio_putback_hugetlb"};
+    c.hugetlb_migratable = 1;
+    f.apply(c.ref(holder::isolation, -1));
 }
 
 struct drain_counters {

@@ -29,14 +29,14 @@ struct page_ref {
 
 template <class E>
 struct pofs_entry_traits;
-template <folio_like F>
+template <class F>
 struct pofs_entry_traits<F*> {
     using folio_type = F;
     static constexpr bool is_page = false;
     static constexpr F* folio(F* e) noexcept { return e; }
     static constexpr std::uint64_t pfn(F* e) { return folio_pfn(*e); }
 };
-template <folio_like F>
+template <class F>
 struct pofs_entry_traits<page_ref<F>> {
     using folio_type = F;
     static constexpr bool is_page = true;
@@ -44,8 +44,10 @@ struct pofs_entry_traits<page_ref<F>> {
     static constexpr std::uint64_t pfn(const page_ref<F>& e) { return folio_pfn(*e.folio) + e.index; }
 };
 
+// An entry whose folio type is not folio_like is refused here, naming folio_like.
 template <class E>
-concept pofs_entry = requires { typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type; };
+concept pofs_entry = requires { typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type; } &&
+                     folio_like<typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type>;
 
 template <class R>
 concept pofs_range = std::ranges::input_range<R> && pofs_entry<std::ranges::range_value_t<R>>;

@@ -66,6 +66,7 @@ struct folio_change {
     bool remap = false;
     const Mapping* mapping = nullptr;
     mapping_kind kind = mapping_kind::none; // of *mapping, when remap
+    std::int8_t hugetlb_migratable = -1;     // -1 unchanged, 0 clear, 1 set (HPG_migratable)
 
     // Points folio->mapping at m (the kind is read from the reference, never by testing a
     // pointer, so that this stays a constant expression under sanitizers).
@@ -141,6 +142,7 @@ public:
                          "use basic_folio::unchecked to model another state");
         change c{"folio_alloc"};
         c.ref(holder::caller, 1);
+        c.hugetlb_migratable = s.type == page_type::hugetlb ? 1 : -1;
         validate(c); // flags that need a reference or conflict are refused here
         commit(c);
     }
@@ -166,6 +168,9 @@ public:
     constexpr int mapcount() const noexcept { return mapcount_; }
     constexpr int pincount() const noexcept { return pincount_; }
     constexpr const Mapping* mapping() const noexcept { return mapping_; }
+    // HPG_migratable: a hugetlb folio that folio_isolate_hugetlb may take (cleared while
+    // isolated). Always false for other folios.
+    constexpr bool hugetlb_migratable() const noexcept { return hugetlb_migratable_; }
     constexpr mapping_kind mapping_kind_() const noexcept { return kind_; }
     constexpr bool anon() const noexcept { return is_anon_kind(mapping_kind_()); }
     constexpr const Ledger& ledger() const noexcept { return ledger_; }
@@ -189,6 +194,7 @@ public:
         return pfn_ == o.pfn_ && order_ == o.order_ && flags_ == o.flags_ && type_ == o.type_ &&
                zone_ == o.zone_ && mt_ == o.mt_ && ref_count() == o.ref_count() &&
                mapcount_ == o.mapcount_ && pincount_ == o.pincount_ && kind_ == o.kind_ &&
+               hugetlb_migratable_ == o.hugetlb_migratable_ &&
                mapping_ == o.mapping_ &&
                ledger_ == o.ledger_;
     }
@@ -198,7 +204,8 @@ private:
     constexpr basic_folio(unchecked_tag, const state& s)
         : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)), zone_(s.zone),
           mt_(s.mt), refcount_(s.refcount), mapcount_(s.mapcount), pincount_(s.pincount),
-          kind_(s.mapping ? s.mapping->kind : mapping_kind::none), mapping_(s.mapping), pfn_(s.pfn)
+          kind_(s.mapping ? s.mapping->kind : mapping_kind::none),
+          hugetlb_migratable_(s.type == page_type::hugetlb), mapping_(s.mapping), pfn_(s.pfn)
     {
         if constexpr (Ledger::tracks) {
             const int n = nr_pages();
@@ -291,6 +298,8 @@ private:
                      " page has no mapping, no mapcount and is never on an LRU list");
         if (type_ == page_type::hugetlb && a.flags.test(pg::lru))
             fail(c, errc::typed_page_state, "hugetlb folios are never on an LRU list");
+        if (type_ != page_type::hugetlb && c.hugetlb_migratable == 1)
+            fail(c, errc::wrong_state, "HPG_migratable on a folio that is not hugetlb");
         if (kind == mapping_kind::swap)
             fail(c, errc::bad_mapping,
                  "folio->mapping never points at the swap address space; use add_to_swap_cache");
@@ -363,6 +372,8 @@ private:
             mapping_ = c.mapping;
             kind_ = c.kind;
         }
+        if (c.hugetlb_migratable >= 0)
+            hugetlb_migratable_ = c.hugetlb_migratable == 1;
         mapcount_ += c.mapcount;
         pincount_ += c.pincount;
         detail::ref_rep<RefRep>::add(refcount_, c.ref_delta_total());
@@ -378,6 +389,7 @@ private:
     int mapcount_ = 0;
     int pincount_ = 0;
     mapping_kind kind_ = mapping_kind::none; // the kernel keeps this in the pointer's tag bits
+    bool hugetlb_migratable_ = false;
     const Mapping* mapping_ = nullptr;
     std::uint64_t pfn_;
     [[no_unique_address]] Ledger ledger_{};

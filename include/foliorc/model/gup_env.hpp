@@ -87,7 +87,7 @@ public:
     void putback(F& f)
     {
         if (f.type() == page_type::hugetlb)
-            folio_put(f, holder::isolation);
+            folio_putback_hugetlb(f);
         else
             caches_->folio_putback_lru(cpu_, f);
     }
