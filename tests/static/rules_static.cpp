@@ -254,6 +254,33 @@ constexpr F large_gets = [] {
 }();
 static_assert(!folio_maybe_dma_pinned(large_gets));
 
+// ---- a user-defined rule set: Hugh's NAK'd v1 1/7, folio_has_private (PG_private or
+// PG_private_2) in place of PG_private (kernel-facts.md 1.5) ------------------------------------
+struct private_2_what_if {
+    static constexpr std::string_view name = "private_2_what_if";
+    static constexpr std::string_view commit = "3d5a3970adc7 (mm-new only, dropped after the NAK)";
+    static constexpr std::string_view kernels = "never merged";
+    static constexpr std::string_view summary = "v6_19 with folio_has_private for the private term";
+    static constexpr bool includes_caller_ref = false;
+    static constexpr bool counts_mapcount = true;
+    template <folio_like G, class Warn>
+    static constexpr int expected(const G& f, Warn&& warn)
+    {
+        const int base = rules::v6_19::expected(f, warn);
+        if (folio_test_anon(f) || folio_raw_mapping(f) == mapping_kind::none)
+            return base;
+        return base - (folio_test_private(f) ? 1 : 0) +
+               ((folio_test_private(f) || folio_test_private_2(f)) ? 1 : 0);
+    }
+};
+static_assert(rule_set<private_2_what_if>);
+// ceph with PG_private_2 only: 1 << 0 + has_private 1 = 2 = its refcount (page cache + private_2).
+static_assert(exp<private_2_what_if>(ceph_p2) == 2 && ceph_p2.ref_count() == 2);
+// btrfs <= 6.12 with both flags but one reference: has_private still 1, so 1 + 1 = 2, matching.
+static_assert(exp<private_2_what_if>(btrfs_p2) == 2);
+// Where PG_private_2 is absent it agrees with v6_19.
+static_assert(exp<private_2_what_if>(ext4_private) == exp<rules::v6_19>(ext4_private));
+
 // ---- rule-set metadata is there at compile time ------------------------------------------------
 static_assert(rules::v6_16::commit == "86ebd50224c0");
 static_assert(rules::v6_19::commit == "f183663901f2");
