@@ -146,7 +146,7 @@ public:
     void folio_putback_lru(unsigned cpu, F& f)
     {
         folio_add_lru(cpu, f);
-        folio_put(f, holder::isolation);
+        folio_put(f, holder::isolation, "folio_putback_lru");
     }
     void folio_activate(unsigned cpu, F& f)
     {

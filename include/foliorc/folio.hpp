@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include <foliorc/error.hpp>
 #include <foliorc/flags.hpp>
@@ -127,9 +128,13 @@ public:
     // What an allocator hands out. Only pfn, order, type, zone, migratetype and flags that carry
     // no reference are taken from `s`; the folio starts with refcount 1, held by the caller, as
     // folio_alloc() returns it.
-    constexpr explicit basic_folio(const state& s)
+    constexpr explicit basic_folio(const state& s) : basic_folio(s, Ledger{}) {}
+
+    // The same, starting from a given (empty) ledger: a ledger that observes commits (see
+    // commit()) is given its observer here, so that it sees the allocation too.
+    constexpr basic_folio(const state& s, Ledger ledger)
         : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)), zone_(s.zone),
-          mt_(s.mt), refcount_(0), pfn_(s.pfn)
+          mt_(s.mt), refcount_(0), pfn_(s.pfn), ledger_(std::move(ledger))
     {
         if (s.order > max_order(s.type))
             detail::fail(errc::order_too_large, s.pfn,
@@ -377,6 +382,9 @@ private:
         mapcount_ += c.mapcount;
         pincount_ += c.pincount;
         detail::ref_rep<RefRep>::add(refcount_, c.ref_delta_total());
+        // A ledger may observe every committed change (the kernel model traces them).
+        if constexpr (requires(const Ledger& l) { l.on_commit(c, *this); })
+            ledger_.on_commit(c, *this);
     }
 
     // The hot part, as in the first cache line of struct folio.
@@ -422,15 +430,15 @@ constexpr void folio_ref_sub(F& f, holder_id who, int n)
     f.apply(c.ref(who, -n));
 }
 template <basic_folio_type F>
-constexpr void folio_get(F& f, holder_id who = holder::caller)
+constexpr void folio_get(F& f, holder_id who = holder::caller, std::string_view op = "folio_get")
 {
-    typename F::change c{"folio_get"};
+    typename F::change c{op};
     f.apply(c.ref(who, 1));
 }
 template <basic_folio_type F>
-constexpr void folio_put(F& f, holder_id who = holder::caller)
+constexpr void folio_put(F& f, holder_id who = holder::caller, std::string_view op = "folio_put")
 {
-    typename F::change c{"folio_put"};
+    typename F::change c{op};
     f.apply(c.ref(who, -1));
 }
 
@@ -581,18 +589,21 @@ constexpr void folio_add_new_anon_rmap(F& f, const typename F::mapping_type& m, 
 
 // folio_add_{file,anon}_rmap_ptes / folio_remove_rmap_ptes with the page-table reference.
 template <basic_folio_type F>
-constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1)
+constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1, std::string_view op = {})
 {
-    typename F::change c{f.anon() ? "folio_add_anon_rmap_ptes" : "folio_add_file_rmap_ptes"};
+    typename F::change c{!op.empty() ? op
+                         : f.anon()  ? "folio_add_anon_rmap_ptes"
+                                     : "folio_add_file_rmap_ptes"};
     if (f.mapping_kind_() == mapping_kind::none || f.mapping_kind_() == mapping_kind::movable_ops)
         detail::fail(errc::wrong_state, f.pfn(), "mapping a folio that is neither anon nor file");
     c.mapcount = nr_ptes;
     f.apply(c.ref(holder::pte, nr_ptes));
 }
 template <basic_folio_type F>
-constexpr void folio_remove_rmap_ptes(F& f, int nr_ptes = 1)
+constexpr void folio_remove_rmap_ptes(F& f, int nr_ptes = 1,
+                                      std::string_view op = "folio_remove_rmap_ptes")
 {
-    typename F::change c{"folio_remove_rmap_ptes"};
+    typename F::change c{op};
     c.mapcount = -nr_ptes;
     f.apply(c.ref(holder::pte, -nr_ptes));
 }

@@ -39,9 +39,10 @@ constexpr bool folio_maybe_dma_pinned(const F& f)
 
 namespace detail {
 template <basic_folio_type F>
-constexpr typename F::change grab_change(const F& f, int refs, gup_flags flags, bool put)
+constexpr typename F::change grab_change(const F& f, int refs, gup_flags flags, bool put,
+                                         std::string_view op)
 {
-    typename F::change c{put ? "gup_put_folio" : "try_grab_folio"};
+    typename F::change c{op};
     const bool get = flags & FOLL_GET, pin = flags & FOLL_PIN;
     if (get == pin) // is_valid_gup_args: exactly one of FOLL_GET and FOLL_PIN
         fail(errc::wrong_state, f.pfn(), std::string(c.op) + ": exactly one of FOLL_GET, FOLL_PIN");
@@ -63,21 +64,21 @@ constexpr typename F::change grab_change(const F& f, int refs, gup_flags flags, 
 template <basic_folio_type F>
 constexpr void try_grab_folio(F& f, int refs, gup_flags flags)
 {
-    f.apply(detail::grab_change(f, refs, flags, false));
+    f.apply(detail::grab_change(f, refs, flags, false, "try_grab_folio"));
 }
 
 // gup_put_folio(folio, refs, flags): the reverse.
 template <basic_folio_type F>
-constexpr void gup_put_folio(F& f, int refs, gup_flags flags)
+constexpr void gup_put_folio(F& f, int refs, gup_flags flags, std::string_view op = "gup_put_folio")
 {
-    f.apply(detail::grab_change(f, refs, flags, true));
+    f.apply(detail::grab_change(f, refs, flags, true, op));
 }
 
 // unpin_folio(): one FOLL_PIN page.
 template <basic_folio_type F>
 constexpr void unpin_folio(F& f)
 {
-    gup_put_folio(f, 1, FOLL_PIN);
+    gup_put_folio(f, 1, FOLL_PIN, "unpin_folio");
 }
 
 } // namespace foliorc

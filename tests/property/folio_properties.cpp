@@ -43,7 +43,12 @@ void apply_op(full_folio& f, op o)
     case 16: unpin_folio(f); break;
     case 17: try_grab_folio(f, 1 + a % 3, FOLL_GET); break;
     case 18: gup_put_folio(f, 1, FOLL_GET); break;
-    case 19: (a % 2 ? folio_get<full_folio> : folio_put<full_folio>)(f, holder::isolation); break;
+    case 19:
+        if (a % 2)
+            folio_get(f, holder::isolation);
+        else
+            folio_put(f, holder::isolation);
+        break;
     case 20: folio_put(f); break;
     case 21: folio_set_flag(f, plain_flags[a % 8]); break;
     case 22: folio_clear_flag(f, plain_flags[a % 8]); break;

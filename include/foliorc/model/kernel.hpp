@@ -1,0 +1,526 @@
+// foliorc/model/kernel.hpp — model: a small deterministic kernel to drive step by step. CPUs with
+// their per-CPU batches; normal and movable zones and CMA pageblocks; memfd (shmem), file and
+// anonymous mappings; vmas with VM_LOCKED and VM_LOCKONFAULT; faults, readahead, mlock,
+// mlock2(MLOCK_ONFAULT), munlock, munmap, and pin_user_pages(FOLL_PIN | FOLL_LONGTERM) end to
+// end (pin, collect, unpin, migrate, re-pin). Every refcount change is a trace event.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <foliorc/batch.hpp>
+#include <foliorc/collect.hpp>
+#include <foliorc/migrate.hpp>
+#include <foliorc/model/gup_env.hpp>
+#include <foliorc/model/trace.hpp>
+
+namespace foliorc::model {
+
+// Where a mapping's folios are allocated.
+enum class placement : std::uint8_t {
+    normal,  // ZONE_NORMAL, movable pageblock: longterm pinnable
+    cma,     // a CMA pageblock in ZONE_NORMAL (crosvm's guest memory in kernel-facts.md 9)
+    movable, // ZONE_MOVABLE
+};
+
+struct kernel_config {
+    unsigned nr_cpus = 2;
+    lru_era era = lru_era::classic;
+    bool drain_all_local_first = true; // Hugh's 6/6
+    int migrate_passes = nr_max_migrate_pages_retry;
+    int max_gup_attempts = 16; // bound on __gup_longterm_locked's -EAGAIN loop
+};
+
+// What one pin_user_pages call did.
+struct pin_result {
+    int ret = 0;                  // 0, -ENOMEM, -EBUSY, or -EAGAIN when the retry bound was hit
+    std::vector<int> folios;      // on success: the folio of each pinned page
+    int gup_attempts = 0;         // passes of the pin/check/migrate loop
+    int migrate_passes = 0;       // migrate_pages passes, all attempts
+    long local_drains = 0;
+    long drain_alls = 0;
+    long wasted_drains = 0;       // drains that released no reference on a collected folio
+};
+
+constexpr std::string_view errno_name(int ret) noexcept
+{
+    switch (ret) {
+    case 0: return "ok";
+    case -ENOMEM: return "ENOMEM";
+    case -EBUSY: return "EBUSY";
+    case -EAGAIN: return "EAGAIN";
+    default: return "error";
+    }
+}
+
+template <rule_set Rules = rules::latest, drain_policy Policy = drain::latest,
+          class Dedupe = dedupe::pfn_range, std::size_t Capacity = folio_batch_size>
+class kernel {
+public:
+    using folio_type = basic_folio<int, mapping, traced_ledger>;
+    using caches_type = lru_caches<folio_type, Capacity>;
+    using rules_type = Rules;
+    using policy_type = Policy;
+
+    struct vma {
+        int file = -1; // -1: anonymous
+        placement where = placement::normal;
+        unsigned npages = 0;
+        bool locked = false;      // VM_LOCKED
+        bool lockonfault = false; // VM_LOCKONFAULT
+        bool mapped = true;       // false after munmap
+        std::vector<int> pte;     // folio id per page, -1 if none
+    };
+    struct file {
+        mapping m;
+        placement where = placement::normal;
+        std::map<unsigned, int> cache; // page cache: index -> folio id
+    };
+
+    explicit kernel(kernel_config cfg = {})
+        : cfg_(cfg),
+          caches_({.nr_cpus = cfg.nr_cpus, .era = cfg.era, .drain_all_local_first = cfg.drain_all_local_first})
+    {
+    }
+    kernel(const kernel&) = delete; // folios point into the kernel
+    kernel& operator=(const kernel&) = delete;
+
+    // ---- set-up ----
+    int memfd_create(std::string_view name, placement where)
+    {
+        return add_file(fs::shmem, name, where);
+    }
+    int file_open(const fs_behaviour& fsb, std::string_view name, placement where)
+    {
+        return add_file(fsb, name, where);
+    }
+    int mmap_file(int file_id, unsigned npages)
+    {
+        file_mut(file_id);
+        return add_vma(file_id, files_[std::size_t(file_id)].where, npages);
+    }
+    int mmap_anon(unsigned npages, placement where) { return add_vma(-1, where, npages); }
+
+    // ---- operations, each on a CPU ----
+
+    // A write fault on page `page` of vma `v`: allocate or find the folio, map it, and queue it
+    // as the kernel does (folio_add_lru; mlock_folio via the rmap in a VM_LOCKED vma for
+    // file/shmem, mlock_new_folio for a new anon folio).
+    int fault(unsigned cpu, int v, unsigned page)
+    {
+        begin(cpu);
+        return fault_locked(cpu, v, page);
+    }
+
+    // Readahead into a file's page cache through this CPU's lru_add batch (not mapped).
+    void readahead(unsigned cpu, int file_id, unsigned index, unsigned n)
+    {
+        begin(cpu);
+        file& fl = file_mut(file_id);
+        for (unsigned i = index; i < index + n; ++i) {
+            if (fl.cache.count(i))
+                continue;
+            folio_type& f = alloc(fl.where);
+            filemap_add_folio(f, fl.m);
+            fl.cache[i] = id_of(f);
+            caches_.folio_add_lru(cpu, f);
+            folio_put(f);
+        }
+    }
+
+    // mlock(): VM_LOCKED, present folios mlocked, the rest faulted in (populate).
+    void mlock(unsigned cpu, int v)
+    {
+        begin(cpu);
+        vma& m = vma_mut(v);
+        lock_present(cpu, m, false);
+        for (unsigned p = 0; p < m.npages; ++p)
+            if (m.pte[p] < 0)
+                fault_locked(cpu, v, p);
+    }
+    // mlock2(MLOCK_ONFAULT): VM_LOCKED | VM_LOCKONFAULT, present folios mlocked, nothing faulted.
+    void mlock2_onfault(unsigned cpu, int v)
+    {
+        begin(cpu);
+        lock_present(cpu, vma_mut(v), true);
+    }
+    void munlock(unsigned cpu, int v)
+    {
+        begin(cpu);
+        vma& m = vma_mut(v);
+        if (!m.locked)
+            return;
+        m.locked = m.lockonfault = false;
+        for (int id : present(m))
+            caches_.munlock_folio(cpu, folio(id));
+    }
+    void munmap(unsigned cpu, int v)
+    {
+        begin(cpu);
+        vma& m = vma_mut(v);
+        for (unsigned p = 0; p < m.npages; ++p)
+            if (m.pte[p] >= 0) {
+                rmap_remove(cpu, m, folio(m.pte[p]), "zap_pte_range");
+                m.pte[p] = -1;
+            }
+        m.mapped = false;
+    }
+    // A netfs write to the cache device: PG_private_2 (with its reference on ceph and nfs).
+    void fscache_write_begin(unsigned cpu, int folio_id)
+    {
+        begin(cpu);
+        folio_start_private_2(folio(folio_id));
+    }
+    void fscache_write_end(unsigned cpu, int folio_id)
+    {
+        begin(cpu);
+        folio_end_private_2(folio(folio_id));
+    }
+    void lru_add_drain(unsigned cpu)
+    {
+        begin(cpu);
+        caches_.lru_add_drain(cpu);
+    }
+    void lru_add_drain_all(unsigned cpu)
+    {
+        begin(cpu);
+        caches_.lru_add_drain_all(cpu);
+    }
+
+    // pin_user_pages(FOLL_PIN | FOLL_LONGTERM) of npages from `page`: __gup_longterm_locked's
+    // loop of pinning every page (faulting in what is missing), then
+    // check_and_migrate_movable_pages_or_folios, again while it says -EAGAIN.
+    pin_result pin_user_pages(unsigned cpu, int v, unsigned page, unsigned npages)
+    {
+        begin(cpu);
+        pin_result r;
+        vma& m = vma_mut(v);
+        if (page + npages > m.npages)
+            throw std::out_of_range("pin_user_pages: range past the vma");
+        const drain_counters before = caches_.counters();
+        env e(*this, cpu);
+        for (r.gup_attempts = 1; r.gup_attempts <= cfg_.max_gup_attempts; ++r.gup_attempts) {
+            std::vector<page_ref<folio_type>> pofs;
+            for (unsigned p = page; p < page + npages; ++p) {
+                if (m.pte[p] < 0)
+                    fault_locked(cpu, v, p);
+                folio_type& f = folio(m.pte[p]);
+                try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
+                pofs.push_back({&f, page_index(m, p, f)});
+            }
+            e.pofs = &pofs;
+            const longterm_result lr = check_and_migrate_movable_pages_or_folios<Rules>(
+                pofs, e, Policy{}, Dedupe{});
+            r.migrate_passes += lr.migration.passes;
+            if (lr.ret == -EAGAIN)
+                continue;
+            r.ret = lr.ret;
+            if (r.ret == 0)
+                for (const auto& pr : pofs)
+                    r.folios.push_back(id_of(*pr.folio));
+            break;
+        }
+        if (r.gup_attempts > cfg_.max_gup_attempts) {
+            r.gup_attempts = cfg_.max_gup_attempts;
+            r.ret = -EAGAIN;
+        }
+        r.local_drains = caches_.counters().local_drains - before.local_drains;
+        r.drain_alls = caches_.counters().drain_all_calls - before.drain_all_calls;
+        r.wasted_drains = e.wasted;
+        return r;
+    }
+
+    // unpin_user_pages(): one unpin per pinned page.
+    void unpin_user_pages(unsigned cpu, const pin_result& r)
+    {
+        begin(cpu);
+        for (int id : r.folios)
+            unpin_folio(folio(id));
+    }
+
+    // ---- inspection ----
+    folio_type& folio(int id) { return folios_.at(std::size_t(id)); }
+    const folio_type& folio(int id) const { return folios_.at(std::size_t(id)); }
+    int nr_folios() const noexcept { return int(folios_.size()); }
+    int id_of(const folio_type& f) const noexcept { return f.ledger().id(); }
+    const vma& vma_at(int v) const { return vmas_.at(std::size_t(v)); }
+    const file& file_at(int f) const { return files_.at(std::size_t(f)); }
+    caches_type& caches() noexcept { return caches_; }
+    tracer& trace() noexcept { return trace_; }
+    const kernel_config& config() const noexcept { return cfg_; }
+    long step() const noexcept { return trace_.step; }
+    // The folio behind a page of a vma, -1 if none.
+    int folio_at(int v, unsigned page) const { return vma_at(v).pte.at(page); }
+    // Folios migrated away (freed sources), in order.
+    const std::vector<std::pair<int, int>>& migrations() const noexcept { return migrations_; }
+
+private:
+    // The environment collect and migration run in: gup_env's hooks, with migration that
+    // really moves folios and drains that are priced.
+    class env : public gup_env<folio_type, Capacity> {
+        using base = gup_env<folio_type, Capacity>;
+
+    public:
+        env(kernel& k, unsigned cpu) : base(k.caches_, cpu), k_(k) {}
+        const std::vector<page_ref<folio_type>>* pofs = nullptr;
+        long wasted = 0;
+
+        void lru_add_drain() { priced([&] { base::lru_add_drain(); }); }
+        void lru_add_drain_all() { priced([&] { base::lru_add_drain_all(); }); }
+
+        void try_to_migrate(folio_type& f) { k_.try_to_migrate(this->cpu(), f); }
+        void remove_migration_ptes(folio_type& f) { k_.remove_migration_ptes(this->cpu(), f, f); }
+        void move_to_new_folio(folio_type& f) { k_.move_to_new_folio(this->cpu(), f); }
+
+    private:
+        // A drain is wasted when no unpinnable folio of this call loses a reference.
+        template <class Fn>
+        void priced(Fn&& drain)
+        {
+            long before = 0, after = 0;
+            for (const auto& e : *pofs)
+                if (!folio_is_longterm_pinnable(*e.folio))
+                    before += e.folio->ref_count();
+            drain();
+            for (const auto& e : *pofs)
+                if (!folio_is_longterm_pinnable(*e.folio))
+                    after += e.folio->ref_count();
+            wasted += after == before;
+        }
+        kernel& k_;
+    };
+
+    void begin(unsigned cpu)
+    {
+        if (cpu >= cfg_.nr_cpus)
+            throw std::out_of_range("kernel: no CPU " + std::to_string(cpu));
+        trace_.cpu = cpu;
+        ++trace_.step;
+    }
+
+    int add_file(const fs_behaviour& fsb, std::string_view name, placement where)
+    {
+        names_.emplace_back(name);
+        files_.push_back(file{file_mapping(fsb, names_.back()), where, {}});
+        return int(files_.size()) - 1;
+    }
+    int add_vma(int file_id, placement p, unsigned npages)
+    {
+        vma& m = vmas_.emplace_back();
+        m.file = file_id;
+        m.where = p;
+        m.npages = npages;
+        m.pte.assign(npages, -1);
+        return int(vmas_.size()) - 1;
+    }
+    vma& vma_mut(int v)
+    {
+        vma& m = vmas_.at(std::size_t(v));
+        if (!m.mapped)
+            throw std::logic_error("vma " + std::to_string(v) + " is unmapped");
+        return m;
+    }
+    file& file_mut(int f) { return files_.at(std::size_t(f)); }
+
+    static constexpr std::pair<zone_type, migratetype> where(placement p) noexcept
+    {
+        switch (p) {
+        case placement::cma: return {zone_type::normal, migratetype::cma};
+        case placement::movable: return {zone_type::movable, migratetype::movable};
+        case placement::normal: break;
+        }
+        return {zone_type::normal, migratetype::movable};
+    }
+
+    folio_type& alloc(placement p, migratetype override_mt = migratetype::movable, bool use_override = false)
+    {
+        auto [zone, mt] = where(p);
+        if (use_override)
+            mt = override_mt;
+        std::uint64_t& next = next_pfn_[std::size_t(p)];
+        if (!next)
+            next = p == placement::cma ? 0x40000 : p == placement::movable ? 0x80000 : 0x10000;
+        const int id = int(folios_.size());
+        return folios_.emplace_back(
+            typename folio_type::state{.pfn = next++, .zone = zone, .mt = mt},
+            traced_ledger(&trace_, id));
+    }
+
+    std::vector<int> present(const vma& m) const
+    {
+        std::vector<int> ids;
+        for (int id : m.pte)
+            if (id >= 0)
+                ids.push_back(id);
+        return ids;
+    }
+
+    static std::uint32_t page_index(const vma&, unsigned, const folio_type&) { return 0; }
+
+    // The rmap, with mlock_vma_folio / munlock_vma_folio in a VM_LOCKED vma.
+    void rmap_add(unsigned cpu, const vma& m, folio_type& f, std::string_view op = {})
+    {
+        folio_add_rmap_ptes(f, 1, op);
+        if (m.locked)
+            caches_.mlock_folio(cpu, f);
+    }
+    void rmap_remove(unsigned cpu, const vma& m, folio_type& f, std::string_view op)
+    {
+        folio_remove_rmap_ptes(f, 1, op);
+        if (m.locked)
+            caches_.munlock_folio(cpu, f);
+    }
+
+    int fault_locked(unsigned cpu, int v, unsigned page)
+    {
+        vma& m = vma_mut(v);
+        if (page >= m.npages)
+            throw std::out_of_range("fault: page past the vma");
+        if (m.pte[page] >= 0)
+            return m.pte[page];
+        if (m.file >= 0) {
+            file& fl = file_mut(m.file);
+            auto it = fl.cache.find(page);
+            folio_type* f;
+            if (it == fl.cache.end()) { // shmem_get_folio / filemap_fault: a new page-cache folio
+                f = &alloc(fl.where);
+                filemap_add_folio(*f, fl.m);
+                fl.cache[page] = id_of(*f);
+                caches_.folio_add_lru(cpu, *f);
+                rmap_add(cpu, m, *f);
+                folio_put(*f); // the allocation reference became the page table's
+            } else {
+                f = &folio(it->second);
+                rmap_add(cpu, m, *f);
+            }
+            m.pte[page] = id_of(*f);
+            return m.pte[page];
+        }
+        folio_type& f = alloc(m.where);
+        folio_add_new_anon_rmap(f, anon_mapping);
+        if (m.locked) // folio_add_lru_vma
+            caches_.mlock_new_folio(cpu, f);
+        else
+            caches_.folio_add_lru(cpu, f);
+        folio_put(f);
+        m.pte[page] = id_of(f);
+        return m.pte[page];
+    }
+
+    void lock_present(unsigned cpu, vma& m, bool onfault)
+    {
+        m.locked = true;
+        m.lockonfault = onfault;
+        for (int id : present(m))
+            caches_.mlock_folio(cpu, folio(id));
+    }
+
+    // ---- migration (mm/migrate.c, mm/rmap.c) ----
+
+    // try_to_migrate: every PTE of the folio becomes a migration entry; in a VM_LOCKED vma the
+    // rmap removal munlocks, and try_to_migrate_one drains this CPU's mlock batch.
+    void try_to_migrate(unsigned cpu, folio_type& f)
+    {
+        const int id = id_of(f);
+        bool locked = false;
+        for (std::size_t v = 0; v < vmas_.size(); ++v) {
+            vma& m = vmas_[v];
+            for (unsigned p = 0; p < m.npages; ++p)
+                if (m.pte[p] == id) {
+                    rmap_remove(cpu, m, f, "try_to_migrate");
+                    m.pte[p] = -1;
+                    migration_entries_.push_back({int(v), p, id});
+                    locked |= m.locked;
+                }
+        }
+        caches_.mlock_drain_local(cpu);
+        (void)locked;
+    }
+    // remove_migration_ptes: the migration entries of `src` map `dst` (src itself on failure).
+    void remove_migration_ptes(unsigned cpu, folio_type& src, folio_type& dst)
+    {
+        const int sid = id_of(src);
+        bool locked = false;
+        std::erase_if(migration_entries_, [&](const migration_entry& me) {
+            if (me.folio != sid)
+                return false;
+            vma& m = vmas_[std::size_t(me.vma)];
+            m.pte[me.page] = id_of(dst);
+            rmap_add(cpu, m, dst, "remove_migration_ptes");
+            locked |= m.locked;
+            return true;
+        });
+        if (locked)
+            caches_.mlock_drain_local(cpu);
+    }
+    // The check passed: a new folio outside CMA and ZONE_MOVABLE (PF_MEMALLOC_PIN) takes the
+    // page-cache, swap-cache and private references (__migrate_folio), the mappings move to it,
+    // it goes onto the LRU, and the source is freed with the isolation reference.
+    void move_to_new_folio(unsigned cpu, folio_type& src)
+    {
+        folio_type& dst = alloc(placement::normal, migratetype::unmovable, true);
+        const int n = src.nr_pages();
+        typename folio_type::change out{"__migrate_folio"}, in{"__migrate_folio"};
+        const flag_set carried{pg::uptodate, pg::dirty, pg::referenced, pg::active, pg::workingset,
+                               pg::unevictable, pg::mlocked, pg::swapbacked};
+        in.set = src.flags() & carried;
+        if (src.mapping()) {
+            in.remap_to(*src.mapping());
+            out.unmap_mapping();
+        }
+        if (src.mapping_kind_() == mapping_kind::file) {
+            out.ref(holder::page_cache, -n);
+            in.ref(holder::page_cache, n);
+        }
+        if (src.test(pg::private_)) { // folio_attach_private(dst, folio_detach_private(src))
+            out.clear.set(pg::private_);
+            out.ref(holder::private_, -1);
+            in.set.set(pg::private_);
+            in.ref(holder::private_, 1);
+        }
+        if (src.anon() && swapcache_bit(src.flags())) {
+            out.clear.set(pg::swapcache);
+            out.ref(holder::swap_cache, -n);
+            in.set.set(pg::swapcache);
+            in.ref(holder::swap_cache, n);
+        }
+        if (src.anon())
+            out.clear.set(pg::anon_exclusive);
+        src.apply(out);
+        dst.apply(in);
+        for (auto& fl : files_)
+            for (auto& [index, id] : fl.cache)
+                if (id == id_of(src))
+                    id = id_of(dst);
+        remove_migration_ptes(cpu, src, dst);
+        caches_.folio_add_lru(cpu, dst);
+        folio_put(dst, holder::caller, "migrate_folio_done");
+        folio_put(src, holder::isolation, "migrate_folio_done");
+        migrations_.emplace_back(id_of(src), id_of(dst));
+    }
+
+    struct migration_entry {
+        int vma;
+        unsigned page;
+        int folio;
+    };
+
+    kernel_config cfg_;
+    tracer trace_;
+    caches_type caches_;
+    std::deque<folio_type> folios_;
+    std::deque<std::string> names_;
+    std::deque<file> files_;
+    std::vector<vma> vmas_;
+    std::vector<migration_entry> migration_entries_;
+    std::vector<std::pair<int, int>> migrations_;
+    std::uint64_t next_pfn_[3] = {0, 0, 0};
+};
+
+} // namespace foliorc::model
