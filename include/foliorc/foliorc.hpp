@@ -5,7 +5,10 @@
 #include <foliorc/collect.hpp>
 #include <foliorc/concepts.hpp>
 #include <foliorc/drain_policy.hpp>
+#include <foliorc/dump.hpp>
 #include <foliorc/error.hpp>
+#include <foliorc/explain.hpp>
+#include <foliorc/explore.hpp>
 #include <foliorc/flags.hpp>
 #include <foliorc/folio.hpp>
 #include <foliorc/folio_traits.hpp>
@@ -13,7 +16,10 @@
 #include <foliorc/mapping.hpp>
 #include <foliorc/migrate.hpp>
 #include <foliorc/model/gup_env.hpp>
+#include <foliorc/model/kernel.hpp>
+#include <foliorc/model/trace.hpp>
 #include <foliorc/page_type.hpp>
 #include <foliorc/pin.hpp>
 #include <foliorc/queries.hpp>
 #include <foliorc/rules.hpp>
+#include <foliorc/snapshot.hpp>

@@ -1,0 +1,208 @@
+// foliorc/explore.hpp — tools: the folio state space the rules read, rule sets looked up by name
+// at run time, and the diff of two rule sets over every state, grouped into readable classes.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <foliorc/concepts.hpp>
+#include <foliorc/rules.hpp>
+#include <foliorc/snapshot.hpp>
+
+namespace foliorc {
+
+// ---- rule sets by name ----
+
+struct rule_value {
+    int expected = 0; // on the 6.16 footing: the caller's reference excluded, mapcount included
+    bool warned = false;
+    friend constexpr bool operator==(const rule_value&, const rule_value&) = default;
+};
+
+struct rule_set_info {
+    std::string_view name, commit, kernels, summary;
+    rule_value (*evaluate)(const folio_snapshot&);
+};
+
+template <rule_set R>
+constexpr rule_value evaluate_rule_set(const folio_snapshot& f)
+{
+    warning_recorder w;
+    expected_ref_count<R>(f, w);
+    return {expected_without_caller<R>(f), w.count > 0};
+}
+
+template <rule_set R>
+constexpr rule_set_info rule_info() noexcept
+{
+    return {R::name, R::commit, R::kernels, R::summary, &evaluate_rule_set<R>};
+}
+
+// The rule sets of a rule_set_list as a run-time table.
+template <class List>
+struct rule_registry;
+template <class... Rs>
+struct rule_registry<rule_set_list<Rs...>> {
+    static constexpr std::array<rule_set_info, sizeof...(Rs)> sets{rule_info<Rs>()...};
+    static constexpr const rule_set_info* find(std::string_view name) noexcept
+    {
+        for (const auto& s : sets)
+            if (s.name == name)
+                return &s;
+        return nullptr;
+    }
+};
+using kernel_rule_registry = rule_registry<kernel_rule_sets>;
+
+// ---- the state space ----
+
+// The kinds of folio the rules tell apart: what folio->mapping is, and whether it is shmem.
+enum class folio_kind : std::uint8_t { none, anon, ksm, movable_ops, file, shmem };
+
+constexpr std::string_view folio_kind_name(folio_kind k) noexcept
+{
+    constexpr std::array<std::string_view, 6> names{"none", "anon", "ksm", "movable_ops", "file", "shmem"};
+    return names[std::size_t(k)];
+}
+
+struct state_point {
+    folio_snapshot folio;
+    folio_kind kind = folio_kind::none;
+};
+
+// Every modelled state that the kernel can produce: mapping kinds (shmem in swap cache with a
+// NULL mapping included), swap cache, PG_private, PG_private_2, orders 0, 1, 4, 9 (hugetlb 9 and
+// 18), mapcounts 0..2, and the page types none, hugetlb, slab, zsmalloc (with its movable_ops
+// mapping, as before 6.17) and table.
+template <class Fn>
+void for_each_state(Fn&& fn)
+{
+    constexpr std::array<page_type, 5> types{page_type::none, page_type::hugetlb, page_type::slab,
+                                             page_type::zsmalloc, page_type::table};
+    constexpr std::array<folio_kind, 6> kinds{folio_kind::none, folio_kind::anon, folio_kind::ksm,
+                                              folio_kind::movable_ops, folio_kind::file,
+                                              folio_kind::shmem};
+    for (page_type t : types)
+        for (folio_kind k : kinds)
+            for (unsigned order : {0u, 1u, 4u, 9u, 18u})
+                for (int swap = 0; swap < 2; ++swap)
+                    for (int priv = 0; priv < 2; ++priv)
+                        for (int p2 = 0; p2 < 2; ++p2)
+                            for (int mapcount = 0; mapcount < 3; ++mapcount) {
+                                const bool typed = t != page_type::none && t != page_type::hugetlb;
+                                const bool anon = k == folio_kind::anon || k == folio_kind::ksm;
+                                const bool swapbacked = anon || k == folio_kind::shmem ||
+                                                        (k == folio_kind::none && swap);
+                                if (order == 18 && t != page_type::hugetlb)
+                                    continue;
+                                if (t == page_type::hugetlb &&
+                                    (order < 9 || swap || (k != folio_kind::file && k != folio_kind::anon)))
+                                    continue;
+                                if (typed && (mapcount || swap || priv || p2 || order ||
+                                              (k != folio_kind::none &&
+                                               !(t == page_type::zsmalloc && k == folio_kind::movable_ops))))
+                                    continue;
+                                if (swap && !swapbacked)
+                                    continue;
+                                if (priv && k != folio_kind::file)
+                                    continue; // PG_private: page-cache folios of filesystems
+                                if (p2 && k != folio_kind::file)
+                                    continue; // PG_private_2: netfs page-cache folios
+                                if (mapcount && (k == folio_kind::none || k == folio_kind::movable_ops))
+                                    continue;
+                                state_point p;
+                                p.kind = k;
+                                p.folio.order = order;
+                                p.folio.type = t;
+                                p.folio.mapcount = mapcount;
+                                p.folio.mapping = k == folio_kind::shmem ? mapping_kind::file
+                                                  : k == folio_kind::anon ? mapping_kind::anon
+                                                  : k == folio_kind::ksm  ? mapping_kind::ksm
+                                                  : k == folio_kind::movable_ops ? mapping_kind::movable_ops
+                                                  : k == folio_kind::file ? mapping_kind::file
+                                                                          : mapping_kind::none;
+                                p.folio.flags.set(pg::swapbacked, swapbacked);
+                                p.folio.flags.set(pg::owner_priv_1, swap != 0);
+                                p.folio.flags.set(pg::private_, priv != 0);
+                                p.folio.flags.set(pg::owner_2, p2 != 0);
+                                fn(p);
+                            }
+}
+
+// A readable name for the class of a state, leaving out order and mapcount.
+inline std::string state_class(const state_point& p)
+{
+    const auto& f = p.folio;
+    std::string s;
+    if (f.type != page_type::none && f.type != page_type::hugetlb)
+        s = std::string(page_type_name(f.type)) + " page";
+    else {
+        s = f.type == page_type::hugetlb ? "hugetlb " : "";
+        switch (p.kind) {
+        case folio_kind::none: s += swapcache_bit(f.flags) ? "non-anon folio, mapping NULL" : "folio without mapping"; break;
+        case folio_kind::anon: s += "anon folio"; break;
+        case folio_kind::ksm: s += "KSM folio"; break;
+        case folio_kind::movable_ops: s += "folio with a movable_ops mapping"; break;
+        case folio_kind::file: s += "page-cache folio"; break;
+        case folio_kind::shmem: s += "shmem folio"; break;
+        }
+    }
+    if (p.kind == folio_kind::movable_ops && f.type == page_type::zsmalloc)
+        s += " with a movable_ops mapping";
+    if (swapcache_bit(f.flags))
+        s += ", in swap cache";
+    if (f.flags.test(pg::private_))
+        s += ", PG_private";
+    if (!is_anon_kind(f.mapping) && f.flags.test(pg::owner_2))
+        s += ", PG_private_2";
+    return s;
+}
+
+struct rule_disagreement {
+    state_point state;
+    rule_value a, b;
+};
+
+struct rule_diff_class {
+    std::string name;
+    std::size_t count = 0;
+    rule_disagreement example; // the first met
+};
+
+struct rule_diff {
+    const rule_set_info* a = nullptr;
+    const rule_set_info* b = nullptr;
+    std::size_t states = 0;
+    std::vector<rule_disagreement> disagreements;
+    std::vector<rule_diff_class> classes; // in order of first appearance
+};
+
+// Every state where a and b give a different value or only one of them warns.
+inline rule_diff diff_rule_sets(const rule_set_info& a, const rule_set_info& b)
+{
+    rule_diff d;
+    d.a = &a;
+    d.b = &b;
+    std::map<std::string, std::size_t> index;
+    for_each_state([&](const state_point& p) {
+        ++d.states;
+        const rule_value va = a.evaluate(p.folio), vb = b.evaluate(p.folio);
+        if (va == vb)
+            return;
+        const rule_disagreement r{p, va, vb};
+        d.disagreements.push_back(r);
+        const std::string cls = state_class(p);
+        auto [it, fresh] = index.emplace(cls, d.classes.size());
+        if (fresh)
+            d.classes.push_back({cls, 0, r});
+        ++d.classes[it->second].count;
+    });
+    return d;
+}
+
+} // namespace foliorc
