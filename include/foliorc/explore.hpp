@@ -109,6 +109,8 @@ void for_each_state(Fn&& fn)
                                     continue;
                                 if (swap && !swapbacked)
                                     continue;
+                                if ((priv || p2) && t == page_type::hugetlb)
+                                    continue; // hugetlbfs sets neither
                                 if (priv && k != folio_kind::file)
                                     continue; // PG_private: page-cache folios of filesystems
                                 if (p2 && k != folio_kind::file)
