@@ -5,6 +5,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <ranges>
@@ -19,11 +20,15 @@ namespace foliorc {
 
 // ---- pofs entries: folio pointers (memfd_pin_folios) or page pointers (pin_user_pages) ----
 
-// A struct page* as the folio it belongs to and its index in it.
+// A struct page* as the folio it belongs to and the page's pfn. The pfn is kept rather than an
+// index so that, as with page_to_pfn(), reading it needs no access to the folio.
 template <class F>
 struct page_ref {
     F* folio = nullptr;
-    std::uint32_t index = 0;
+    std::uint64_t pfn = 0;
+    // Page `index` of folio f.
+    static constexpr page_ref at(F& f, unsigned index) { return {&f, folio_pfn(f) + index}; }
+    constexpr unsigned index() const { return unsigned(pfn - folio_pfn(*folio)); }
     friend constexpr bool operator==(const page_ref&, const page_ref&) = default;
 };
 
@@ -41,7 +46,7 @@ struct pofs_entry_traits<page_ref<F>> {
     using folio_type = F;
     static constexpr bool is_page = true;
     static constexpr F* folio(const page_ref<F>& e) noexcept { return e.folio; }
-    static constexpr std::uint64_t pfn(const page_ref<F>& e) { return folio_pfn(*e.folio) + e.index; }
+    static constexpr std::uint64_t pfn(const page_ref<F>& e) noexcept { return e.pfn; }
 };
 
 // An entry whose folio type is not folio_like is refused here, naming folio_like.
@@ -181,14 +186,42 @@ constexpr int call_pin_refs(Env& env, const F& f, int pages)
         return pin_refs(f, pages);
 }
 
+// How far ahead of the cursor collect_unpinnable prefetches the folios of pofs entries. An entry
+// type may say where to prefetch with pofs_entry_traits<E>::prefetch_address(e) (a struct page*
+// entry: the page itself, since finding its folio is the load to hide); else its folio.
+struct no_prefetch {
+    static constexpr std::size_t distance = 0;
+};
+template <std::size_t Distance>
+struct prefetch_ahead {
+    static_assert(Distance > 0);
+    static constexpr std::size_t distance = Distance;
+};
+
+namespace detail {
+template <class E>
+inline void prefetch_entry(const E& e) noexcept
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if constexpr (requires { pofs_entry_traits<E>::prefetch_address(e); })
+        __builtin_prefetch(pofs_entry_traits<E>::prefetch_address(e));
+    else
+        __builtin_prefetch(pofs_entry_traits<E>::folio(e));
+#else
+    (void)e;
+#endif
+}
+} // namespace detail
+
 // collect_longterm_unpinnable_folios(): walks pofs once, deduping consecutive entries of one
 // folio; for each unpinnable folio counts it, then isolates it (hugetlb or LRU), letting the
 // drain policy decide before LRU isolation. Returns the counts; `collected` is the kernel's value.
 template <drain_policy Policy = drain::latest, class Dedupe = dedupe::pfn_range, pofs_range Pofs,
-          class Env, class Sink = no_sink>
-    requires collect_env<Env, pofs_folio_t<Pofs>>
+          class Env, class Sink = no_sink, class Prefetch = no_prefetch>
+    requires collect_env<Env, pofs_folio_t<Pofs>> &&
+             (Prefetch::distance == 0 || std::ranges::forward_range<Pofs>)
 constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, Dedupe = {},
-                                            Sink&& sink = {})
+                                            Sink&& sink = {}, Prefetch = {})
 {
     using E = std::ranges::range_value_t<Pofs>;
     using ET = pofs_entry_traits<E>;
@@ -197,11 +230,24 @@ constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, 
 
     auto it = std::ranges::begin(pofs);
     const auto end = std::ranges::end(pofs);
+    // With a prefetch distance, `ahead` leads the cursor by that many entries.
+    [[maybe_unused]] auto ahead = it;
+    if constexpr (Prefetch::distance > 0)
+        for (std::size_t i = 0; i < Prefetch::distance && ahead != end; ++i, ++ahead)
+            detail::prefetch_entry(*ahead);
+    auto next = [&] {
+        ++it;
+        if constexpr (Prefetch::distance > 0)
+            if (ahead != end) {
+                detail::prefetch_entry(*ahead);
+                ++ahead;
+            }
+    };
     while (it != end) {
         auto* folio = ET::folio(*it);
         // The run of entries this folio covers: its pages pinned by this call.
         int pages = 1;
-        for (++it; it != end && Dedupe::same(*it, folio); ++it)
+        for (next(); it != end && Dedupe::same(*it, folio); next())
             ++pages;
         r.entries += pages;
         ++r.folios;

@@ -4,9 +4,10 @@
 FOLIORC_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev
                   librange-v3-dev librapidcheck-dev)
 
+# Extra package names may be given (scripts that need more, like gnuplot for the benchmark plot).
 foliorc_require_packages() {
   local missing=()
-  for p in "${FOLIORC_PACKAGES[@]}"; do
+  for p in "${FOLIORC_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -212,7 +212,7 @@ public:
                     fault_locked(cpu, v, p);
                 folio_type& f = folio(m.pte[p]);
                 try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-                pofs.push_back({&f, page_index(m, p, f)});
+                pofs.push_back(page_ref<folio_type>::at(f, 0)); // order-0 folios: page 0
             }
             e.pofs = &pofs;
             const longterm_result lr = check_and_migrate_movable_pages_or_folios<Rules>(
@@ -360,8 +360,6 @@ private:
                 ids.push_back(id);
         return ids;
     }
-
-    static std::uint32_t page_index(const vma&, unsigned, const folio_type&) { return 0; }
 
     // The rmap, with mlock_vma_folio / munlock_vma_folio in a VM_LOCKED vma.
     void rmap_add(unsigned cpu, const vma& m, folio_type& f, std::string_view op = {})

@@ -1,0 +1,74 @@
+// collect_bench: the collection loop of mm/gup.c, foliorc against a kernel-style baseline.
+// Names: collect/<variant>/<layout>/<N>. Items are pofs entries.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+
+#include "collect_variants.hpp"
+
+namespace {
+bench::dataset& data(bench::layout lay, std::size_t n)
+{
+    static bench::dataset d;
+    if (d.n != n || d.lay != lay || (d.vmemmap.empty() && d.folios.empty()))
+        bench::build(d, lay, n);
+    bench::kernel_style::vmemmap_base = d.vmemmap.data();
+    return d;
+}
+
+template <class Run>
+void run(benchmark::State& state, bench::layout lay, Run run)
+{
+    const std::size_t n = std::size_t(state.range(0));
+    bench::dataset& d = data(lay, n);
+    const bench::result want = bench::expected_result(lay, n);
+    for (auto _ : state) {
+        bench::result r = run(d);
+        benchmark::DoNotOptimize(r);
+        if (!(r == want))
+            state.SkipWithError("wrong result");
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
+    state.counters["ns_per_entry"] = benchmark::Counter(double(n) * double(state.iterations()),
+                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void register_all()
+{
+    const bench::layout layouts[] = {bench::layout::seq, bench::layout::shuffled, bench::layout::large9};
+    const std::int64_t sizes[] = {256, 4096, 65536, 1048576, 4194304};
+    struct variant {
+        const char* name;
+        bench::result (*fn)(bench::dataset&);
+    };
+    const variant variants[] = {
+        {"baseline", [](bench::dataset& d) { return bench::run_baseline(d); }},
+        {"foliorc", bench::run_foliorc},
+        {"plugged", bench::run_plugged},
+        {"ranges", bench::run_ranges},
+        {"prefetch", bench::run_prefetch},
+    };
+    // Grouped by data set, so that each is built once.
+    for (auto lay : layouts)
+        for (auto n : sizes)
+            for (const auto& v : variants) {
+                const std::string name = std::string("collect/") + v.name + "/" +
+                                         std::string(bench::layout_name(lay)) + "/" + std::to_string(n);
+                benchmark::RegisterBenchmark(name.c_str(), [lay, fn = v.fn](benchmark::State& s) { run(s, lay, fn); })
+                    ->Arg(n)
+                    ->Unit(benchmark::kMicrosecond);
+            }
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    register_all();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
