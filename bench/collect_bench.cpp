@@ -18,9 +18,8 @@ bench::dataset& data(bench::layout lay, std::size_t n)
 }
 
 template <class Run>
-void run(benchmark::State& state, bench::layout lay, Run run)
+void run(benchmark::State& state, bench::layout lay, std::size_t n, Run run)
 {
-    const std::size_t n = std::size_t(state.range(0));
     bench::dataset& d = data(lay, n);
     const bench::result want = bench::expected_result(lay, n);
     for (auto _ : state) {
@@ -55,9 +54,9 @@ void register_all()
             for (const auto& v : variants) {
                 const std::string name = std::string("collect/") + v.name + "/" +
                                          std::string(bench::layout_name(lay)) + "/" + std::to_string(n);
-                benchmark::RegisterBenchmark(name.c_str(), [lay, fn = v.fn](benchmark::State& s) { run(s, lay, fn); })
-                    ->Arg(n)
-                    ->Unit(benchmark::kMicrosecond);
+                benchmark::RegisterBenchmark(name.c_str(), [lay, n, fn = v.fn](benchmark::State& s) {
+                    run(s, lay, std::size_t(n), fn);
+                })->Unit(benchmark::kMicrosecond);
             }
 }
 } // namespace

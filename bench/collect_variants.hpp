@@ -195,7 +195,7 @@ inline void build(dataset& d, layout lay, std::size_t n)
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t pfn = order_of[i];
         d.kpofs[i] = &d.vmemmap[pfn];
-        d.fpofs[i] = {&d.folios[pfn / per], pfn};
+        d.fpofs[i] = {&d.folios[pfn / per]};
     }
 }
 
@@ -220,16 +220,16 @@ inline result from(const foliorc::collect_result& c)
 
 // ---- the variants -------------------------------------------------------------------------------
 
-inline result run_baseline(const dataset& d) { return kernel_style::collect(d.kpofs.data(), d.n); }
+[[gnu::noinline]] inline result run_baseline(const dataset& d) { return kernel_style::collect(d.kpofs.data(), d.n); }
 
-inline result run_foliorc(dataset& d)
+[[gnu::noinline]] inline result run_foliorc(dataset& d)
 {
     foliorc::collect_result c;
     counting_env<ffolio> env{&c};
     return from(foliorc::collect_unpinnable(d.fpofs, env));
 }
 
-inline result run_prefetch(dataset& d)
+[[gnu::noinline]] inline result run_prefetch(dataset& d)
 {
     foliorc::collect_result c;
     counting_env<ffolio> env{&c};
@@ -241,7 +241,7 @@ result run_plugged(dataset& d); // below, after the folio_traits specialization
 
 // The loop as a range-v3 pipeline: runs of entries of one folio, their folio and page count,
 // the unpinnable ones, then the per-folio steps.
-inline result run_ranges(dataset& d)
+[[gnu::noinline]] inline result run_ranges(dataset& d)
 {
     using namespace ranges;
     using E = foliorc::page_ref<ffolio>;
@@ -342,7 +342,7 @@ struct foliorc::pofs_entry_traits<bench::kernel_style::page*> {
     static const void* prefetch_address(folio_type* p) { return p; }
 };
 
-inline bench::result bench::run_plugged(dataset& d)
+[[gnu::noinline]] inline bench::result bench::run_plugged(dataset& d)
 {
     foliorc::collect_result c;
     counting_env<kernel_style::page> env{&c};

@@ -20,15 +20,13 @@ namespace foliorc {
 
 // ---- pofs entries: folio pointers (memfd_pin_folios) or page pointers (pin_user_pages) ----
 
-// A struct page* as the folio it belongs to and the page's pfn. The pfn is kept rather than an
-// index so that, as with page_to_pfn(), reading it needs no access to the folio.
+// A struct page* of a folio_like F, as the folio it belongs to. Which page it is does not
+// matter to the collection loop: a page lies in the current folio's pfn range exactly when it
+// belongs to that folio (folios are contiguous and disjoint), so pofs_next_folio() compares
+// folios. Eight bytes, like the kernel's pages[] entries.
 template <class F>
 struct page_ref {
     F* folio = nullptr;
-    std::uint64_t pfn = 0;
-    // Page `index` of folio f.
-    static constexpr page_ref at(F& f, unsigned index) { return {&f, folio_pfn(f) + index}; }
-    constexpr unsigned index() const { return unsigned(pfn - folio_pfn(*folio)); }
     friend constexpr bool operator==(const page_ref&, const page_ref&) = default;
 };
 
@@ -46,7 +44,7 @@ struct pofs_entry_traits<page_ref<F>> {
     using folio_type = F;
     static constexpr bool is_page = true;
     static constexpr F* folio(const page_ref<F>& e) noexcept { return e.folio; }
-    static constexpr std::uint64_t pfn(const page_ref<F>& e) noexcept { return e.pfn; }
+    static constexpr bool in_folio(const page_ref<F>& e, const F* f) noexcept { return e.folio == f; }
 };
 
 // An entry whose folio type is not folio_like is refused here, naming folio_like.
@@ -63,6 +61,9 @@ using pofs_folio_t = typename pofs_entry_traits<std::ranges::range_value_t<R>>::
 // ---- dedupe of consecutive entries ----
 
 namespace dedupe {
+// A dedupe strategy gives same(next, current): does entry `next` continue the run of folio
+// `current`? run_of<E>(current) returns that test with what it needs of `current` read once.
+
 // Up to 6.15: `if (folio == prev_folio) continue;` for pages and folios alike.
 struct prev_folio {
     static constexpr std::string_view name = "prev_folio";
@@ -71,9 +72,16 @@ struct prev_folio {
     {
         return pofs_entry_traits<E>::folio(next) == current;
     }
+    template <class E, class F>
+    static constexpr auto run_of(const F* current)
+    {
+        return [current](const E& next) { return same(next, current); };
+    }
 };
 // a03db236aebf (6.16) pofs_next_folio(): skip following pages whose pfn lies inside the current
-// folio; folio arrays are walked one entry at a time.
+// folio; folio arrays are walked one entry at a time. An entry type that knows its folio
+// cheaply says so with in_folio(); one that knows its pfn cheaply (page_to_pfn is pointer
+// arithmetic) gives pfn().
 struct pfn_range {
     static constexpr std::string_view name = "pfn_range";
     template <class E, class F>
@@ -81,10 +89,27 @@ struct pfn_range {
     {
         if constexpr (!pofs_entry_traits<E>::is_page) {
             return false;
+        } else if constexpr (requires { pofs_entry_traits<E>::in_folio(next, current); }) {
+            return pofs_entry_traits<E>::in_folio(next, current);
         } else {
             const std::uint64_t pfn = pofs_entry_traits<E>::pfn(next);
             const std::uint64_t start = folio_pfn(*current);
             return pfn >= start && pfn < start + std::uint64_t(folio_nr_pages(*current));
+        }
+    }
+    template <class E, class F>
+    static constexpr auto run_of(const F* current)
+    {
+        if constexpr (pofs_entry_traits<E>::is_page &&
+                      !requires(const E& e) { pofs_entry_traits<E>::in_folio(e, current); }) {
+            const std::uint64_t start = folio_pfn(*current); // pofs_next_folio's start_pfn, end_pfn
+            const std::uint64_t end = start + std::uint64_t(folio_nr_pages(*current));
+            return [start, end](const E& next) {
+                const std::uint64_t pfn = pofs_entry_traits<E>::pfn(next);
+                return pfn >= start && pfn < end;
+            };
+        } else {
+            return [current](const E& next) { return same(next, current); };
         }
     }
 };
@@ -246,8 +271,9 @@ constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, 
     while (it != end) {
         auto* folio = ET::folio(*it);
         // The run of entries this folio covers: its pages pinned by this call.
+        const auto in_run = Dedupe::template run_of<E>(folio);
         int pages = 1;
-        for (next(); it != end && Dedupe::same(*it, folio); next())
+        for (next(); it != end && in_run(*it); next())
             ++pages;
         r.entries += pages;
         ++r.folios;

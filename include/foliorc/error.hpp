@@ -25,6 +25,7 @@ enum class errc : std::uint8_t {
     wrong_state,                 // operation needs a state the folio is not in
     pincount_state,              // pincount on a folio without one, or above refcount
     ledger_mismatch,             // structural references disagree with the folio's state
+    pfn_out_of_range,            // a pfn past basic_folio::max_pfn
 };
 
 constexpr std::string_view errc_name(errc e) noexcept
@@ -44,6 +45,7 @@ constexpr std::string_view errc_name(errc e) noexcept
     case errc::wrong_state: return "wrong_state";
     case errc::pincount_state: return "pincount_state";
     case errc::ledger_mismatch: return "ledger_mismatch";
+    case errc::pfn_out_of_range: return "pfn_out_of_range";
     }
     return "unknown";
 }

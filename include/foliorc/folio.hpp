@@ -133,8 +133,9 @@ public:
     // The same, starting from a given (empty) ledger: a ledger that observes commits (see
     // commit()) is given its observer here, so that it sees the allocation too.
     constexpr basic_folio(const state& s, Ledger ledger)
-        : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)), zone_(s.zone),
-          mt_(s.mt), refcount_(0), pfn_(s.pfn), ledger_(std::move(ledger))
+        : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)),
+          place_(pack_place(s.zone, s.mt, false)), refcount_(0), pfn_(checked_pfn(s.pfn)),
+          ledger_(std::move(ledger))
     {
         if (s.order > max_order(s.type))
             detail::fail(errc::order_too_large, s.pfn,
@@ -162,20 +163,23 @@ public:
 
     // Reads (what the hot loop reads is in the first 40 bytes).
     constexpr std::uint64_t pfn() const noexcept { return pfn_; }
+    // pfns are kept in 32 bits (16 TiB of 4 KiB pages) so that a folio without a ledger is 32
+    // bytes: the collection loop streams folios, and bytes per folio set its speed.
+    static constexpr std::uint64_t max_pfn = 0xffffffffu;
     constexpr unsigned order() const noexcept { return order_; }
     constexpr int nr_pages() const noexcept { return 1 << order_; }
     constexpr flag_set flags() const noexcept { return flags_; }
     constexpr bool test(pg f) const noexcept { return flags_.test(f); }
     constexpr page_type type() const noexcept { return type_; }
-    constexpr zone_type zone() const noexcept { return zone_; }
-    constexpr migratetype mt() const noexcept { return mt_; }
+    constexpr zone_type zone() const noexcept { return static_cast<zone_type>(place_ & 7); }
+    constexpr migratetype mt() const noexcept { return static_cast<migratetype>((place_ >> 3) & 7); }
     constexpr int ref_count() const noexcept { return detail::ref_rep<RefRep>::load(refcount_); }
     constexpr int mapcount() const noexcept { return mapcount_; }
     constexpr int pincount() const noexcept { return pincount_; }
     constexpr const Mapping* mapping() const noexcept { return mapping_; }
     // HPG_migratable: a hugetlb folio that folio_isolate_hugetlb may take (cleared while
     // isolated). Always false for other folios.
-    constexpr bool hugetlb_migratable() const noexcept { return hugetlb_migratable_; }
+    constexpr bool hugetlb_migratable() const noexcept { return (place_ >> 6) & 1; }
     constexpr mapping_kind mapping_kind_() const noexcept { return kind_; }
     constexpr bool anon() const noexcept { return is_anon_kind(mapping_kind_()); }
     constexpr const Ledger& ledger() const noexcept { return ledger_; }
@@ -191,15 +195,14 @@ public:
     constexpr void check() const { validate(change{"check"}); }
 
     // Pageblock moves (isolation, CMA activation) carry no reference.
-    constexpr void set_migratetype(migratetype m) noexcept { mt_ = m; }
-    constexpr void set_zone(zone_type z) noexcept { zone_ = z; }
+    constexpr void set_migratetype(migratetype m) noexcept { place_ = pack_place(zone(), m, hugetlb_migratable()); }
+    constexpr void set_zone(zone_type z) noexcept { place_ = pack_place(z, mt(), hugetlb_migratable()); }
 
     constexpr bool same_state(const basic_folio& o) const
     {
         return pfn_ == o.pfn_ && order_ == o.order_ && flags_ == o.flags_ && type_ == o.type_ &&
-               zone_ == o.zone_ && mt_ == o.mt_ && ref_count() == o.ref_count() &&
+               place_ == o.place_ && ref_count() == o.ref_count() &&
                mapcount_ == o.mapcount_ && pincount_ == o.pincount_ && kind_ == o.kind_ &&
-               hugetlb_migratable_ == o.hugetlb_migratable_ &&
                mapping_ == o.mapping_ &&
                ledger_ == o.ledger_;
     }
@@ -207,10 +210,10 @@ public:
 private:
     struct unchecked_tag {};
     constexpr basic_folio(unchecked_tag, const state& s)
-        : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)), zone_(s.zone),
-          mt_(s.mt), refcount_(s.refcount), mapcount_(s.mapcount), pincount_(s.pincount),
-          kind_(s.mapping ? s.mapping->kind : mapping_kind::none),
-          hugetlb_migratable_(s.type == page_type::hugetlb), mapping_(s.mapping), pfn_(s.pfn)
+        : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)),
+          place_(pack_place(s.zone, s.mt, s.type == page_type::hugetlb)),
+          kind_(s.mapping ? s.mapping->kind : mapping_kind::none), refcount_(s.refcount),
+          mapcount_(s.mapcount), pincount_(s.pincount), pfn_(checked_pfn(s.pfn)), mapping_(s.mapping)
     {
         if constexpr (Ledger::tracks) {
             const int n = nr_pages();
@@ -378,7 +381,7 @@ private:
             kind_ = c.kind;
         }
         if (c.hugetlb_migratable >= 0)
-            hugetlb_migratable_ = c.hugetlb_migratable == 1;
+            place_ = pack_place(zone(), mt(), c.hugetlb_migratable == 1);
         mapcount_ += c.mapcount;
         pincount_ += c.pincount;
         detail::ref_rep<RefRep>::add(refcount_, c.ref_delta_total());
@@ -387,19 +390,28 @@ private:
             ledger_.on_commit(c, *this);
     }
 
-    // The hot part, as in the first cache line of struct folio.
+    static constexpr std::uint8_t pack_place(zone_type z, migratetype m, bool hugetlb_migratable) noexcept
+    {
+        return static_cast<std::uint8_t>(unsigned(z) | unsigned(m) << 3 | unsigned(hugetlb_migratable) << 6);
+    }
+    static constexpr std::uint32_t checked_pfn(std::uint64_t pfn)
+    {
+        if (pfn > max_pfn)
+            detail::fail(errc::pfn_out_of_range, pfn, "pfns are modelled up to 0xffffffff");
+        return static_cast<std::uint32_t>(pfn);
+    }
+
+    // The hot part, as in the first cache line of struct folio: 32 bytes in all.
     flag_set flags_;
     page_type type_;
     std::uint8_t order_;
-    zone_type zone_;
-    migratetype mt_;
+    std::uint8_t place_;                      // zone (bits 0-2), migratetype (3-5), HPG_migratable (6)
+    mapping_kind kind_ = mapping_kind::none;  // the kernel keeps this in the pointer's tag bits
     RefRep refcount_;
     int mapcount_ = 0;
     int pincount_ = 0;
-    mapping_kind kind_ = mapping_kind::none; // the kernel keeps this in the pointer's tag bits
-    bool hugetlb_migratable_ = false;
+    std::uint32_t pfn_;
     const Mapping* mapping_ = nullptr;
-    std::uint64_t pfn_;
     [[no_unique_address]] Ledger ledger_{};
 };
 

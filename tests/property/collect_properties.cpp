@@ -84,7 +84,7 @@ void build(scenario& s, const setup& in)
     for (auto [i, page] : in.pofs) {
         auto& f = s.folios[std::size_t(i)];
         try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-        s.pofs.push_back(page_ref<full_folio>::at(f, unsigned(page % f.nr_pages())));
+        s.pofs.push_back(page_ref<full_folio>{&f});
     }
     s.caches.reset_counters();
 }

@@ -290,5 +290,6 @@ static_assert(kernel_rule_sets::size == 5);
 
 // ---- the hot part of a folio without a ledger fits the kernel's first cache line -------------
 static_assert(sizeof(folio) <= 64);
+static_assert(sizeof(folio) == 32); // what collect_bench streams
 static_assert(sizeof(basic_folio<int, mapping, ledger_by_kind>) > sizeof(folio));
 } // namespace

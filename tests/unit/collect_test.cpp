@@ -360,7 +360,7 @@ TEST(CollectDedupe, NonAdjacentDuplicatesAreNotDeduped)
         s.pin(a, 1);
         s.pin(b, 1);
         try_grab_folio(a, 1, FOLL_PIN);
-        s.pofs.push_back(page_ref<full_folio>::at(a, 1));
+        s.pofs.push_back(page_ref<full_folio>{&a});
         const auto r = strategy ? collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::pfn_range{})
                                 : collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::prev_folio{});
         EXPECT_EQ(r.folios, 3);

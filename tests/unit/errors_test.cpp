@@ -78,6 +78,17 @@ TEST(Errors, OrderPastTheTypesMaximum)
     EXPECT_THROW(alloc(19, 1, page_type::hugetlb), folio_error);
 }
 
+TEST(Errors, PfnPastTheModelledRange)
+{
+    EXPECT_NO_THROW(alloc(0, full_folio::max_pfn));
+    try {
+        alloc(0, full_folio::max_pfn + 1);
+        ADD_FAILURE();
+    } catch (const folio_error& e) {
+        EXPECT_EQ(e.code(), errc::pfn_out_of_range);
+    }
+}
+
 TEST(Errors, SwapcacheWithoutSwapbacked)
 {
     auto f = alloc();

@@ -50,7 +50,7 @@ struct scenario {
             pages = f.nr_pages();
         for (int i = 0; i < pages; ++i) {
             try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-            pofs.push_back(page_ref<full_folio>::at(f, unsigned(i)));
+            pofs.push_back(page_ref<full_folio>{&f});
         }
         caches.reset_counters();
     }

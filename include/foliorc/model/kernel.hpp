@@ -212,7 +212,7 @@ public:
                     fault_locked(cpu, v, p);
                 folio_type& f = folio(m.pte[p]);
                 try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-                pofs.push_back(page_ref<folio_type>::at(f, 0)); // order-0 folios: page 0
+                pofs.push_back(page_ref<folio_type>{&f});
             }
             e.pofs = &pofs;
             const longterm_result lr = check_and_migrate_movable_pages_or_folios<Rules>(
