@@ -7,6 +7,8 @@
 // folio_has_private, i.e. PG_private or PG_private_2, for the private term).
 #include <foliorc/explore.hpp>
 
+#include "private_2_what_if.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -14,24 +16,6 @@
 
 namespace {
 using namespace foliorc;
-
-struct private_2_what_if {
-    static constexpr std::string_view name = "private_2_what_if";
-    static constexpr std::string_view commit = "3d5a3970adc7 (mm-new only, dropped after the NAK)";
-    static constexpr std::string_view kernels = "never merged";
-    static constexpr std::string_view summary = "latest, with folio_has_private for the private term";
-    static constexpr bool includes_caller_ref = false;
-    static constexpr bool counts_mapcount = true;
-    template <folio_like F, class Warn>
-    static constexpr int expected(const F& f, Warn&& warn)
-    {
-        const int base = rules::latest::expected(f, warn);
-        if (folio_test_anon(f) || folio_raw_mapping(f) == mapping_kind::none)
-            return base;
-        return base - (folio_test_private(f) ? 1 : 0) +
-               ((folio_test_private(f) || folio_test_private_2(f)) ? 1 : 0);
-    }
-};
 
 using registry = rule_registry<rule_set_list<rules::pre_6_0, rules::migrate_6_0, rules::v6_16,
                                              rules::v6_17, rules::v6_19, private_2_what_if>>;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <foliorc/detail/type_list.hpp>
 #include <foliorc/queries.hpp>
 #include <foliorc/rules.hpp>
 
@@ -179,14 +180,7 @@ concept drain_policy = requires {
 };
 
 template <class... Ps>
-struct drain_policy_list {
-    template <class Fn>
-    static constexpr void for_each(Fn&& fn)
-    {
-        (fn.template operator()<Ps>(), ...);
-    }
-    static constexpr std::size_t size = sizeof...(Ps);
-};
+using drain_policy_list = detail::type_list<Ps...>;
 
 // Every policy named after kernel history, oldest first, then the baselines.
 using kernel_drain_policies =

@@ -47,7 +47,7 @@ constexpr rule_set_info rule_info() noexcept
 template <class List>
 struct rule_registry;
 template <class... Rs>
-struct rule_registry<rule_set_list<Rs...>> {
+struct rule_registry<detail::type_list<Rs...>> {
     static constexpr std::array<rule_set_info, sizeof...(Rs)> sets{rule_info<Rs>()...};
     static constexpr const rule_set_info* find(std::string_view name) noexcept
     {

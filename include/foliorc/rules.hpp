@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <foliorc/detail/type_list.hpp>
 #include <foliorc/queries.hpp>
 
 namespace foliorc {
@@ -117,6 +118,30 @@ struct v6_16 {
     }
 };
 
+namespace detail {
+// The 6.17+ body: typed pages other than hugetlb refused; the swap-cache term for anon folios
+// only (6.17) or for every folio (f183663901f2); non-anon: (mapping != NULL) << order +
+// PG_private; plus mapcount.
+inline constexpr std::string_view typed_guard =
+    "WARN_ON_ONCE(page_has_type(&folio->page) && !folio_test_hugetlb(folio))";
+
+template <bool SwapCacheForAll, folio_like F, class Warn>
+constexpr int expected_6_17_on(std::string_view set, const F& f, Warn&& warn)
+{
+    if (page_has_type(f) && !folio_test_hugetlb(f)) {
+        warn(rule_warning{set, typed_guard, folio_pfn(f)});
+        return 0;
+    }
+    const unsigned order = folio_order(f);
+    const bool anon = folio_test_anon(f);
+    int ref = (SwapCacheForAll || anon) && folio_test_swapcache(f) ? 1 << order : 0;
+    if (!anon)
+        ref += ((folio_raw_mapping(f) != mapping_kind::none ? 1 : 0) << order) +
+               (folio_test_private(f) ? 1 : 0);
+    return ref + folio_mapcount(f);
+}
+} // namespace detail
+
 // "mm: simplify folio_expected_ref_count()" (6.17, movable_ops rework patch 25): typed pages
 // other than hugetlb are refused; the PAGE_MAPPING_FLAGS test is dropped.
 struct v6_17 {
@@ -128,23 +153,10 @@ struct v6_17 {
         "+ mapcount";
     static constexpr bool includes_caller_ref = false;
     static constexpr bool counts_mapcount = true;
-    static constexpr std::string_view typed_guard =
-        "WARN_ON_ONCE(page_has_type(&folio->page) && !folio_test_hugetlb(folio))";
     template <folio_like F, class Warn>
     static constexpr int expected(const F& f, Warn&& warn)
     {
-        if (page_has_type(f) && !folio_test_hugetlb(f)) {
-            warn(rule_warning{name, typed_guard, folio_pfn(f)});
-            return 0;
-        }
-        const unsigned order = folio_order(f);
-        int ref = 0;
-        if (folio_test_anon(f))
-            ref += (folio_test_swapcache(f) ? 1 : 0) << order;
-        else
-            ref += ((folio_raw_mapping(f) != mapping_kind::none ? 1 : 0) << order) +
-                   (folio_test_private(f) ? 1 : 0);
-        return ref + folio_mapcount(f);
+        return detail::expected_6_17_on<false>(name, f, warn);
     }
 };
 
@@ -161,16 +173,7 @@ struct v6_19 {
     template <folio_like F, class Warn>
     static constexpr int expected(const F& f, Warn&& warn)
     {
-        if (page_has_type(f) && !folio_test_hugetlb(f)) {
-            warn(rule_warning{name, v6_17::typed_guard, folio_pfn(f)});
-            return 0;
-        }
-        const unsigned order = folio_order(f);
-        int ref = (folio_test_swapcache(f) ? 1 : 0) << order;
-        if (!folio_test_anon(f))
-            ref += ((folio_raw_mapping(f) != mapping_kind::none ? 1 : 0) << order) +
-                   (folio_test_private(f) ? 1 : 0);
-        return ref + folio_mapcount(f);
+        return detail::expected_6_17_on<true>(name, f, warn);
     }
 };
 
@@ -179,15 +182,7 @@ using latest = v6_19;
 } // namespace rules
 
 template <class... Rs>
-struct rule_set_list {
-    // Calls fn.template operator()<R>() for each rule set, in order.
-    template <class Fn>
-    static constexpr void for_each(Fn&& fn)
-    {
-        (fn.template operator()<Rs>(), ...);
-    }
-    static constexpr std::size_t size = sizeof...(Rs);
-};
+using rule_set_list = detail::type_list<Rs...>;
 
 using kernel_rule_sets =
     rule_set_list<rules::pre_6_0, rules::migrate_6_0, rules::v6_16, rules::v6_17, rules::v6_19>;

@@ -2,6 +2,8 @@
 // comment above it from kernel-facts.md 1.1-1.6 (rule formulas) and 3 (pins), never from a run.
 #include <foliorc/foliorc.hpp>
 
+#include "../../examples/private_2_what_if.hpp"
+
 namespace {
 using namespace foliorc;
 using F = basic_folio<int, mapping, ledger_by_kind>;
@@ -256,23 +258,6 @@ static_assert(!folio_maybe_dma_pinned(large_gets));
 
 // ---- a user-defined rule set: Hugh's NAK'd v1 1/7, folio_has_private (PG_private or
 // PG_private_2) in place of PG_private (kernel-facts.md 1.5) ------------------------------------
-struct private_2_what_if {
-    static constexpr std::string_view name = "private_2_what_if";
-    static constexpr std::string_view commit = "3d5a3970adc7 (mm-new only, dropped after the NAK)";
-    static constexpr std::string_view kernels = "never merged";
-    static constexpr std::string_view summary = "v6_19 with folio_has_private for the private term";
-    static constexpr bool includes_caller_ref = false;
-    static constexpr bool counts_mapcount = true;
-    template <folio_like G, class Warn>
-    static constexpr int expected(const G& f, Warn&& warn)
-    {
-        const int base = rules::v6_19::expected(f, warn);
-        if (folio_test_anon(f) || folio_raw_mapping(f) == mapping_kind::none)
-            return base;
-        return base - (folio_test_private(f) ? 1 : 0) +
-               ((folio_test_private(f) || folio_test_private_2(f)) ? 1 : 0);
-    }
-};
 static_assert(rule_set<private_2_what_if>);
 // ceph with PG_private_2 only: 1 << 0 + has_private 1 = 2 = its refcount (page cache + private_2).
 static_assert(exp<private_2_what_if>(ceph_p2) == 2 && ceph_p2.ref_count() == 2);
