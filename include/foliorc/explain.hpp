@@ -61,8 +61,10 @@ inline dump_facts facts_of(const page_dump& d)
         f.swapcache = true;
     else if (d.flags)
         f.swapcache = swapcache_bit(d.flags->known);
-    else if (null_mapping)
-        f.swapcache = false; // folio_mapping() of a swap-cache folio is the swap space [I]
+    else if (null_mapping && !d.old_count)
+        f.swapcache = false; // since 5.6 the field is page_mapping()/folio_mapping(), which is
+                             // the swap space for a swap-cache folio; the "count:" era printed
+                             // the raw page->mapping, NULL for shmem in swap cache
 
     if (f.anon == true) {
         f.private_ = false;

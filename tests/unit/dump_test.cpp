@@ -137,6 +137,21 @@ TEST(DumpEras, Before5_6CountAndAnonLineWithRawWords)
     EXPECT_EQ(rule(explain(d), "v6_19").unexpected, 1);
 }
 
+TEST(DumpEras, Before5_6NullMappingLeavesSwapCacheUnknown)
+{
+    // The "count:" era printed the raw page->mapping: NULL is also a shmem page written out to
+    // swap cache. Without a flags line the swap-cache term stays open: v6_19 gives 0 + mapcount
+    // 0 = 0 if not in swap cache, 1 if it is; v6_16 (no swap term for non-anon) says 0 either
+    // way if not anon, but an anon page in swap cache would be 1: unknown too.
+    const auto p = parse_dmesg("page:ffffea0001000000 count:1 mapcount:0 mapping:          (null) index:0x3\n");
+    ASSERT_TRUE(p.errors.empty());
+    const auto e = explain(p.dumps.at(0));
+    EXPECT_FALSE(e.facts.swapcache);
+    EXPECT_FALSE(rule(e, "v6_19").expected);
+    EXPECT_EQ(rule(e, "v6_19").expected_min, 0);
+    EXPECT_EQ(rule(e, "v6_19").expected_max, 1);
+}
+
 TEST(DumpEras, Rework5_6TailPageOfATHP)
 {
     const auto p = parse_dmesg("page:ffffea0008e60040 head:ffffea0008e60000 refcount:0 mapcount:1 "
