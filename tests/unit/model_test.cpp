@@ -183,6 +183,26 @@ TEST(Model, MunmapOfALockedVmaMunlocks)
     EXPECT_FALSE(k.folio(f).test(pg::mlocked));
 }
 
+TEST(Model, TryToMigrateDrainsTheMlockBatchOnlyForALockedVma)
+{
+    // try_to_migrate_one: `if (vma->vm_flags & VM_LOCKED) mlock_drain_local();`. After munlock
+    // on CPU B the vma is no longer locked, but B's mlock batch holds the munlock entry. Under
+    // `never` nothing drains it: after unpin and unmap, page cache 1 + mlock(B) 1 + isolation 1
+    // = 3 != folio_expected_ref_count 1 + 1, for all 10 passes: -ENOMEM.
+    kernel<rules::latest, drain::never> k({.nr_cpus = 2});
+    const int memfd = k.memfd_create("m", placement::cma);
+    const int vma = k.mmap_file(memfd, 1);
+    k.mlock2_onfault(cpu_a, vma);
+    const int f = k.fault(cpu_a, vma, 0);
+    k.lru_add_drain_all(cpu_a);
+    k.munlock(cpu_b, vma);
+    EXPECT_EQ(k.folio(f).ledger().held(batch_holder(batch_kind::mlock, cpu_b)), 1);
+    const pin_result r = k.pin_user_pages(cpu_b, vma, 0, 1);
+    EXPECT_EQ(r.ret, -ENOMEM);
+    EXPECT_EQ(r.migrate_passes, nr_max_migrate_pages_retry);
+    EXPECT_EQ(k.folio(f).ledger().held(batch_holder(batch_kind::mlock, cpu_b)), 1);
+}
+
 TEST(Model, NewAnonFolioInALockedVmaGoesThroughTheMlockBatch)
 {
     kernel<> k({.nr_cpus = 2});

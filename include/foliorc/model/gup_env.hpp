@@ -43,15 +43,18 @@ public:
     void add_to_list(F& f) { list_.push_back(&f); }
 
     // ---- migrate_env ----
-    // try_to_migrate: every PTE becomes a migration entry; try_to_migrate_one also runs
-    // mlock_drain_local() on the migrating CPU (Will Deacon, 18 Aug 2025).
+    // try_to_migrate: every PTE becomes a migration entry; for a VM_LOCKED vma
+    // try_to_migrate_one also runs mlock_drain_local() on the migrating CPU (Will Deacon,
+    // 18 Aug 2025). This environment knows no vmas: PG_mlocked stands for "mapped in one".
     void try_to_migrate(F& f)
     {
         const int n = f.mapcount();
+        const bool locked = f.test(pg::mlocked);
         if (n)
             folio_remove_rmap_ptes(f, n);
         unmapped_.emplace_back(&f, n);
-        caches_->mlock_drain_local(cpu_);
+        if (n && locked)
+            caches_->mlock_drain_local(cpu_);
     }
     void remove_migration_ptes(F& f)
     {

@@ -422,7 +422,8 @@ private:
     // ---- migration (mm/migrate.c, mm/rmap.c) ----
 
     // try_to_migrate: every PTE of the folio becomes a migration entry; in a VM_LOCKED vma the
-    // rmap removal munlocks, and try_to_migrate_one drains this CPU's mlock batch.
+    // rmap removal munlocks, and try_to_migrate_one then drains this CPU's mlock batch
+    // (`if (vma->vm_flags & VM_LOCKED) mlock_drain_local();`).
     void try_to_migrate(unsigned cpu, folio_type& f)
     {
         const int id = id_of(f);
@@ -437,8 +438,8 @@ private:
                     locked |= m.locked;
                 }
         }
-        caches_.mlock_drain_local(cpu);
-        (void)locked;
+        if (locked)
+            caches_.mlock_drain_local(cpu);
     }
     // remove_migration_ptes: the migration entries of `src` map `dst` (src itself on failure).
     void remove_migration_ptes(unsigned cpu, folio_type& src, folio_type& dst)
