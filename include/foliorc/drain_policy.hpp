@@ -77,18 +77,20 @@ struct ref_count {
 };
 
 // Hugh 2/6: a local lru_add_drain first, recheck, then lru_add_drain_all (drained 0 -> 1 -> 2).
-// With GatedByMayBeCached, 2da6de30e60d (5/6): large folios never drain.
-template <rule_set Rules, bool GatedByMayBeCached>
+// With GatedByMayBeCached, 2da6de30e60d (5/6): large folios never drain. With PinAware the
+// comparison is with expected + this call's pin contribution, else expected + 1.
+template <rule_set Rules, bool GatedByMayBeCached, bool PinAware>
 struct local_then_all {
     struct state {
         std::uint8_t drained = 0;
     };
     template <folio_like F, class Env>
-    static constexpr drain_done drain_with(state& s, const F& f, Env& env, int extra)
+    static constexpr drain_done drain(state& s, const F& f, Env& env, int pin_refs)
     {
         drain_done d;
         if (GatedByMayBeCached && !folio_may_be_lru_cached(f))
             return d;
+        const int extra = PinAware ? pin_refs : 1;
         if (s.drained == 0 && detail::unexpected_refs<Rules>(f, extra)) {
             env.lru_add_drain();
             s.drained = 1;
@@ -104,40 +106,25 @@ struct local_then_all {
 };
 
 template <rule_set Rules = rules::latest>
-struct local_first : local_then_all<Rules, false> {
+struct local_first : local_then_all<Rules, false, false> {
     static constexpr std::string_view name = "local_first";
     static constexpr std::string_view mirrors = "Hugh 2/6: local lru_add_drain, recheck, drain all";
-    template <folio_like F, class Env>
-    static constexpr drain_done drain(typename local_first::state& s, const F& f, Env& env, int)
-    {
-        return local_first::drain_with(s, f, env, 1);
-    }
 };
 
 template <rule_set Rules = rules::latest>
-struct may_be_lru_cached : local_then_all<Rules, true> {
+struct may_be_lru_cached : local_then_all<Rules, true, false> {
     static constexpr std::string_view name = "may_be_lru_cached";
     static constexpr std::string_view mirrors = "2da6de30e60d: local_first, large folios never drain";
-    template <folio_like F, class Env>
-    static constexpr drain_done drain(typename may_be_lru_cached::state& s, const F& f, Env& env, int)
-    {
-        return may_be_lru_cached::drain_with(s, f, env, 1);
-    }
 };
 
 // 2026: lru_cache_drain_for_folio(folio, pin_refs, &drained) and "mm/gup: fix always draining
 // LRU caches in collect_longterm_unpinnable_folios()": as may_be_lru_cached, comparing with
 // expected + this call's pin contribution (kernel-facts.md 2.6; the exact initialiser is [I]).
 template <rule_set Rules = rules::latest>
-struct pin_aware : local_then_all<Rules, true> {
+struct pin_aware : local_then_all<Rules, true, true> {
     static constexpr std::string_view name = "pin_aware";
     static constexpr std::string_view mirrors =
         "lru_cache_drain_for_folio + 'fix always draining': expected + pin_refs";
-    template <folio_like F, class Env>
-    static constexpr drain_done drain(typename pin_aware::state& s, const F& f, Env& env, int pin_refs)
-    {
-        return pin_aware::drain_with(s, f, env, pin_refs);
-    }
 };
 
 // Baselines: drain everything once per call at the first candidate; never drain.

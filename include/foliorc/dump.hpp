@@ -149,6 +149,39 @@ private:
         result.errors.push_back({line_, column + 1, std::move(msg)});
     }
 
+    // Reads val as a number (hex: "(null)" is 0) into out, or reports what `field` needs at
+    // col. Returns whether it read one.
+    template <class T>
+    bool read_number(std::string_view val, int base, std::size_t col, std::string_view field,
+                     std::optional<T>& out)
+    {
+        if (base == 16 && val == "(null)") {
+            out = 0;
+            return true;
+        }
+        if (auto v = number<T>(val, base)) {
+            out = v;
+            return true;
+        }
+        error(col, std::string(field) + " needs a " + (base == 16 ? "hex" : "decimal") +
+                       " number, got '" + std::string(val) + "'");
+        return false;
+    }
+    // An order: a number from 0 to the hugetlb maximum.
+    bool read_order(std::string_view val, std::size_t col, std::string_view field,
+                    std::optional<unsigned>& out)
+    {
+        std::optional<int> v;
+        if (!read_number(val, 10, col, field, v))
+            return false;
+        if (*v < 0 || *v > int(max_hugetlb_order)) {
+            error(col, "order " + std::to_string(*v) + " is out of range");
+            return false;
+        }
+        out = unsigned(*v);
+        return true;
+    }
+
     void finish()
     {
         if (cur_)
@@ -224,26 +257,9 @@ private:
                 val_col = toks[i + 1].offset;
                 ++i;
             }
-            auto dec = [&](std::optional<int>& out) {
-                if (auto v = number<int>(val, 10))
-                    out = v;
-                else {
-                    error(val_col, "'" + std::string(key) + ":' needs a decimal number, got '" +
-                                       std::string(val) + "'");
-                    bad = true;
-                }
-            };
-            auto hex = [&](std::optional<std::uint64_t>& out) {
-                if (val == "(null)")
-                    out = 0;
-                else if (auto v = number<std::uint64_t>(val, 16))
-                    out = v;
-                else {
-                    error(val_col, "'" + std::string(key) + ":' needs a hex number, got '" +
-                                       std::string(val) + "'");
-                    bad = true;
-                }
-            };
+            const std::string field = "'" + std::string(key) + ":'";
+            auto dec = [&](std::optional<int>& out) { bad |= !read_number(val, 10, val_col, field, out); };
+            auto hex = [&](std::optional<std::uint64_t>& out) { bad |= !read_number(val, 16, val_col, field, out); };
             if (key == "page") {
                 d.has_pointer = !t.substr(c + 1).empty();
             } else if (key == "refcount" || key == "count") {
@@ -265,14 +281,7 @@ private:
             } else if (key == "head") {
                 d.tail = true;
             } else if (key == "order") {
-                std::optional<int> v;
-                dec(v);
-                if (v && (*v < 0 || *v > int(max_hugetlb_order))) {
-                    error(val_col, "order " + std::to_string(*v) + " is out of range");
-                    bad = true;
-                } else if (v) {
-                    d.order = unsigned(*v);
-                }
+                bad |= !read_order(val, val_col, field, d.order);
             } else if (key == "compound_mapcount") {
                 dec(d.compound_mapcount);
             }
@@ -299,24 +308,16 @@ private:
                 if (c == std::string_view::npos)
                     continue;
                 const std::string_view key = tk.text.substr(0, c), val = tk.text.substr(c + 1);
+                const std::string field = "'head: " + std::string(key) + ":'";
                 std::optional<int>* slot = key == "mapcount"          ? &d.folio_mapcount
                                            : key == "entire_mapcount" ? &d.entire_mapcount
                                            : key == "nr_pages_mapped" ? &d.nr_pages_mapped
                                            : key == "pincount"        ? &d.pincount
                                                                       : nullptr;
-                std::optional<int> v = number<int>(val, 10);
-                if ((slot || key == "order") && !v) {
-                    error(tk.offset + c + 1, "'head: " + std::string(key) + ":' needs a number");
-                    continue;
-                }
-                if (key == "order") {
-                    if (*v < 0 || *v > int(max_hugetlb_order))
-                        error(tk.offset + c + 1, "order out of range");
-                    else
-                        d.order = unsigned(*v);
-                } else if (slot) {
-                    *slot = v;
-                }
+                if (key == "order")
+                    read_order(val, tk.offset + c + 1, field, d.order);
+                else if (slot)
+                    read_number(val, 10, tk.offset + c + 1, field, *slot);
             }
             return;
         }
@@ -441,16 +442,10 @@ private:
                 continue;
             const std::string_view k = tk.text.substr(0, eq), v = tk.text.substr(eq + 1);
             const std::size_t vc = tk.offset + eq + 1;
-            auto dec = [&](std::optional<int>& out) {
-                if (auto x = number<int>(v, 10))
-                    out = x;
-                else
-                    error(vc, std::string(event) + ": '" + std::string(k) + "=' needs a decimal number");
-            };
+            const std::string field = std::string(event) + ": '" + std::string(k) + "='";
+            auto dec = [&](std::optional<int>& out) { read_number(v, 10, vc, field, out); };
             if (k == "pfn") {
-                r.pfn = number<std::uint64_t>(v, 16);
-                if (!r.pfn)
-                    error(vc, std::string(event) + ": 'pfn=' needs a hex number");
+                read_number(v, 16, vc, field, r.pfn);
             } else if (k == "flags") {
                 dump_flags fl;
                 if (flag_names(v, vc, fl))

@@ -455,29 +455,31 @@ constexpr void folio_put(F& f, holder_id who = holder::caller, std::string_view 
 }
 
 // Flags that carry a reference have their own operations; these two refuse them.
+namespace detail {
+template <basic_folio_type F>
+constexpr void refuse_referenced_flag(const F& f, pg flag, std::string_view use)
+{
+    if (flag == pg::private_ || (flag == pg::owner_2 && !f.anon()) ||
+        (flag == pg::owner_priv_1 && f.test(pg::swapbacked)))
+        fail(errc::wrong_state, f.pfn(),
+             "PG_" + std::string(pg_name(flag)) + " here carries a reference: use " + std::string(use));
+}
+} // namespace detail
+
 template <basic_folio_type F>
 constexpr void folio_set_flag(F& f, pg flag)
 {
+    detail::refuse_referenced_flag(f, flag, "folio_attach_private, folio_start_private_2 or add_to_swap_cache");
     typename F::change c{"folio_set_flag"};
-    if (flag == pg::private_ || (flag == pg::owner_2 && !f.anon()) ||
-        (flag == pg::owner_priv_1 && f.test(pg::swapbacked)))
-        detail::fail(errc::wrong_state, f.pfn(),
-                     "PG_" + std::string(pg_name(flag)) +
-                         " here carries a reference: use folio_attach_private, "
-                         "folio_start_private_2 or add_to_swap_cache");
     c.set.set(flag);
     f.apply(c);
 }
 template <basic_folio_type F>
 constexpr void folio_clear_flag(F& f, pg flag)
 {
+    detail::refuse_referenced_flag(f, flag,
+                                   "folio_detach_private, folio_end_private_2 or delete_from_swap_cache");
     typename F::change c{"folio_clear_flag"};
-    if (flag == pg::private_ || (flag == pg::owner_2 && !f.anon()) ||
-        (flag == pg::owner_priv_1 && f.test(pg::swapbacked)))
-        detail::fail(errc::wrong_state, f.pfn(),
-                     "PG_" + std::string(pg_name(flag)) +
-                         " here carries a reference: use folio_detach_private, "
-                         "folio_end_private_2 or delete_from_swap_cache");
     c.clear.set(flag);
     f.apply(c);
 }

@@ -53,6 +53,20 @@ concept rule_set = requires(const folio& f, warning_recorder& w) {
 
 namespace rules {
 
+namespace detail {
+// migrate.c's count, run after unmap with the caller's reference: 1 + (folio_mapping() ?
+// nr_pages + private : 0), "private" being page_has_private (PG_private or PG_private_2)
+// before 108ca8358139 and folio_test_private after it.
+template <bool HasPrivateCountsPrivate2, folio_like F>
+constexpr int expected_migrate_era(const F& f)
+{
+    if (folio_mapping(f) == mapping_kind::none)
+        return 1;
+    const bool priv = folio_test_private(f) || (HasPrivateCountsPrivate2 && folio_test_private_2(f));
+    return 1 + folio_nr_pages(f) + (priv ? 1 : 0);
+}
+} // namespace detail
+
 // mm/migrate.c expected_page_refs(), page era: 1 + (mapping ? nr + page_has_private : 0), where
 // page_has_private is PG_private or PG_private_2 and mapping is folio_mapping().
 struct pre_6_0 {
@@ -66,9 +80,7 @@ struct pre_6_0 {
     template <folio_like F, class Warn>
     static constexpr int expected(const F& f, Warn&&)
     {
-        if (folio_mapping(f) == mapping_kind::none)
-            return 1;
-        return 1 + folio_nr_pages(f) + ((folio_test_private(f) || folio_test_private_2(f)) ? 1 : 0);
+        return detail::expected_migrate_era<true>(f);
     }
 };
 
@@ -84,9 +96,7 @@ struct migrate_6_0 {
     template <folio_like F, class Warn>
     static constexpr int expected(const F& f, Warn&&)
     {
-        if (folio_mapping(f) == mapping_kind::none)
-            return 1;
-        return 1 + folio_nr_pages(f) + (folio_test_private(f) ? 1 : 0);
+        return detail::expected_migrate_era<false>(f);
     }
 };
 

@@ -338,18 +338,23 @@ private:
         return {zone_type::normal, migratetype::movable};
     }
 
-    folio_type& alloc(placement p, migratetype override_mt = migratetype::movable, bool use_override = false)
+    // A user page where the vma's placement puts it.
+    folio_type& alloc(placement p)
     {
-        auto [zone, mt] = where(p);
-        if (use_override)
-            mt = override_mt;
-        std::uint64_t& next = next_pfn_[std::size_t(p)];
+        const auto [zone, mt] = where(p);
+        return alloc_at(p, zone, mt);
+    }
+    // alloc_migration_target under PF_MEMALLOC_PIN: neither CMA nor ZONE_MOVABLE.
+    folio_type& alloc_migration_target() { return alloc_at(placement::normal, zone_type::normal, migratetype::unmovable); }
+
+    folio_type& alloc_at(placement range, zone_type zone, migratetype mt)
+    {
+        std::uint64_t& next = next_pfn_[std::size_t(range)];
         if (!next)
-            next = p == placement::cma ? 0x40000 : p == placement::movable ? 0x80000 : 0x10000;
+            next = range == placement::cma ? 0x40000 : range == placement::movable ? 0x80000 : 0x10000;
         const int id = int(folios_.size());
-        return folios_.emplace_back(
-            typename folio_type::state{.pfn = next++, .zone = zone, .mt = mt},
-            traced_ledger(&trace_, id));
+        return folios_.emplace_back(typename folio_type::state{.pfn = next++, .zone = zone, .mt = mt},
+                                    traced_ledger(&trace_, id));
     }
 
     std::vector<int> present(const vma& m) const
@@ -463,7 +468,7 @@ private:
     // it goes onto the LRU, and the source is freed with the isolation reference.
     void move_to_new_folio(unsigned cpu, folio_type& src)
     {
-        folio_type& dst = alloc(placement::normal, migratetype::unmovable, true);
+        folio_type& dst = alloc_migration_target();
         const int n = src.nr_pages();
         typename folio_type::change out{"__migrate_folio"}, in{"__migrate_folio"};
         const flag_set carried{pg::uptodate, pg::dirty, pg::referenced, pg::active, pg::workingset,
