@@ -59,6 +59,18 @@ void run_all_policies(const row& r)
 
 expect same(int local, int all, int isolated = 1) { return {local, all, 1, isolated}; }
 
+// The expectations of one row, in the order of kernel_drain_policies.
+std::map<std::string_view, expect> per_policy(expect lru_flag, expect ref_count, expect local_first,
+                                              expect may_be_lru_cached, expect pin_aware,
+                                              expect always, expect never)
+{
+    return {{"lru_flag", lru_flag},   {"ref_count", ref_count}, {"local_first", local_first},
+            {"may_be_lru_cached", may_be_lru_cached}, {"pin_aware", pin_aware},
+            {"always", always},       {"never", never}};
+}
+// A row where every policy must do the same.
+std::map<std::string_view, expect> every_policy(expect w) { return per_policy(w, w, w, w, w, w, w); }
+
 // ---------------------------------------------------------------------------------------------
 
 TEST(Collect, CleanAnonFolioOnTheLru)
@@ -74,13 +86,7 @@ TEST(Collect, CleanAnonFolioOnTheLru)
                           s.caches.lru_add_drain_cpu(cpu_a);
                           s.pin(f);
                       },
-                      {{"lru_flag", same(0, 0)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(0, 0)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0)}}});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0), same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, HealthyPinnedShmemFolio)
@@ -95,13 +101,7 @@ TEST(Collect, HealthyPinnedShmemFolio)
                           s.caches.lru_add_drain_cpu(cpu_a);
                           s.pin(f);
                       },
-                      {{"lru_flag", same(0, 0)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(0, 0)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0)}}});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0), same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, FolioStillOnAnotherCpusLruAddBatch)
@@ -114,13 +114,7 @@ TEST(Collect, FolioStillOnAnotherCpusLruAddBatch)
     // never: PG_lru stays clear, folio_isolate_lru fails, but the folio is still collected.
     run_all_policies({"on CPU A's lru_add",
                       [](scenario& s) { s.pin(s.fault(shmem_map, cpu_a)); },
-                      {{"lru_flag", same(0, 1)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(1, 1)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0, 0)}}});
+                      per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 1), same(0, 1), same(0, 0, 0))});
 }
 
 TEST(Collect, FolioOnThePinningCpusLruAddBatch)
@@ -130,13 +124,7 @@ TEST(Collect, FolioOnThePinningCpusLruAddBatch)
     // local_first / may_be: 1027 != 3 -> local; 1026 != 3 (the bias) -> all anyway.
     run_all_policies({"on CPU B's lru_add",
                       [](scenario& s) { s.pin(s.fault(shmem_map, cpu_b)); },
-                      {{"lru_flag", same(0, 1)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(1, 0)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0, 0)}}});
+                      per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 0), same(0, 1), same(0, 0, 0))});
 }
 
 // The seed's case (kernel-facts.md 9): a locked shmem folio on the LRU (PG_lru set) whose mlock
@@ -161,13 +149,7 @@ TEST(Collect, SeedCaseFolioOnAnotherCpusMlockBatch)
     // pin_aware: 1027 != 1026 -> local, still -> all.  The folio isolates in every case.
     run_all_policies({"seed: on CPU A's mlock batch",
                       mlocked_on_cpu_a,
-                      {{"lru_flag", same(0, 0)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(1, 1)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0)}}});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(1, 1), same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, SeedCaseDrainReleasesTheStrayReference)
@@ -213,13 +195,7 @@ TEST(Collect, CephFolioWithPrivate2AndItsReference)
     // uselessly: pin_aware 1027 != 1026 -> local, still -> all. lru_flag: PG_lru set, no drain.
     run_all_policies({"ceph PG_private_2 with ref",
                       ceph_private_2,
-                      {{"lru_flag", same(0, 0)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(1, 1)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0)}}});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(1, 1), same(0, 1), same(0, 0))});
     // The drains release nothing: the refcount is unchanged by them.
     scenario s;
     ceph_private_2(s);
@@ -247,13 +223,7 @@ TEST(Collect, Btrfs612FolioWithPrivate2WithoutAReference)
     // trip over the bias (1027 != 4).
     run_all_policies({"btrfs-6.12 PG_private_2, no ref",
                       btrfs_612_private_2,
-                      {{"lru_flag", same(0, 0)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(1, 1)},
-                       {"pin_aware", same(0, 0)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0)}}});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0), same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, LargeFolioNeverLingersAndMayBeLruCachedNeverDrains)
@@ -270,13 +240,7 @@ TEST(Collect, LargeFolioNeverLingersAndMayBeLruCachedNeverDrains)
                           EXPECT_EQ(s.caches.queued(f), 0);
                           s.pin(f);
                       },
-                      {{"lru_flag", same(0, 0)},
-                       {"ref_count", same(0, 1)},
-                       {"local_first", same(1, 1)},
-                       {"may_be_lru_cached", same(0, 0)},
-                       {"pin_aware", same(0, 0)},
-                       {"always", same(0, 1)},
-                       {"never", same(0, 0)}}});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(0, 0), same(0, 0), same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, HugetlbIsIsolatedWithoutDrain)
@@ -291,8 +255,7 @@ TEST(Collect, HugetlbIsIsolatedWithoutDrain)
                           folio_put(f);
                           s.pin(f, 1);
                       },
-                      {{"lru_flag", w}, {"ref_count", w}, {"local_first", w},
-                       {"may_be_lru_cached", w}, {"pin_aware", w}, {"always", w}, {"never", w}}});
+                      every_policy(w)});
 }
 
 TEST(Collect, DeviceCoherentIsCollectedButNotIsolated)
@@ -305,8 +268,7 @@ TEST(Collect, DeviceCoherentIsCollectedButNotIsolated)
                           folio_put(f);
                           s.pin(f);
                       },
-                      {{"lru_flag", w}, {"ref_count", w}, {"local_first", w},
-                       {"may_be_lru_cached", w}, {"pin_aware", w}, {"always", w}, {"never", w}}});
+                      every_policy(w)});
 }
 
 TEST(Collect, PinnableFolioIsNotCollected)
@@ -315,8 +277,7 @@ TEST(Collect, PinnableFolioIsNotCollected)
     const expect w{0, 0, 0, 0};
     run_all_policies({"pinnable",
                       [](scenario& s) { s.pin(s.fault(shmem_map, cpu_a, 0, migratetype::movable)); },
-                      {{"lru_flag", w}, {"ref_count", w}, {"local_first", w},
-                       {"may_be_lru_cached", w}, {"pin_aware", w}, {"always", w}, {"never", w}}});
+                      every_policy(w)});
 }
 
 TEST(Collect, ZoneMovableIsUnpinnable)
