@@ -84,8 +84,9 @@ struct local_then_all {
     struct state {
         std::uint8_t drained = 0;
     };
+    // Reached only for unpinnable folios: kept out of line, off the collection loop's hot path.
     template <folio_like F, class Env>
-    static constexpr drain_done drain(state& s, const F& f, Env& env, int pin_refs)
+    [[gnu::noinline]] static constexpr drain_done drain(state& s, const F& f, Env& env, int pin_refs)
     {
         drain_done d;
         if (GatedByMayBeCached && !folio_may_be_lru_cached(f))
