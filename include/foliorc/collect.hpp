@@ -4,6 +4,7 @@
 // dispatches nothing virtually; the environment counts or performs what the kernel would do.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -255,26 +256,51 @@ constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, 
 
     auto it = std::ranges::begin(pofs);
     const auto end = std::ranges::end(pofs);
-    // With a prefetch distance, `ahead` leads the cursor by that many entries.
+    using It = decltype(it);
+    // A random-access range with a common end walks runs by std::find_if_not; any other walks
+    // entry by entry.
+    constexpr bool random_access =
+        std::random_access_iterator<It> && std::same_as<It, std::remove_const_t<decltype(end)>>;
+    constexpr auto distance = std::iter_difference_t<It>(Prefetch::distance);
+    // With a prefetch distance, `ahead` leads the cursor by that many entries (fewer near the end).
     [[maybe_unused]] auto ahead = it;
-    if constexpr (Prefetch::distance > 0)
-        for (std::size_t i = 0; i < Prefetch::distance && ahead != end; ++i, ++ahead)
+    if constexpr (distance > 0)
+        for (std::iter_difference_t<It> i = 0; i < distance && ahead != end; ++i, ++ahead)
             detail::prefetch_entry(*ahead);
-    auto next = [&] {
-        ++it;
-        if constexpr (Prefetch::distance > 0)
-            if (ahead != end) {
-                detail::prefetch_entry(*ahead);
-                ++ahead;
-            }
-    };
     while (it != end) {
         auto* folio = ET::folio(*it);
         // The run of entries this folio covers: its pages pinned by this call.
         const auto in_run = Dedupe::template run_of<E>(folio);
         int pages = 1;
-        for (next(); it != end && in_run(*it); next())
-            ++pages;
+        if constexpr (random_access) {
+            // A run of one is tested inline (small folios); a longer one goes to std::find_if_not,
+            // which libstdc++ unrolls for random-access iterators, so that walking a large folio's
+            // entries costs one loop-exit test in four.
+            ++it;
+            if (it != end && in_run(*it)) {
+                ++it;
+                const It stop = std::find_if_not(it, end, in_run);
+                pages += 1 + int(stop - it);
+                it = stop;
+            }
+            if constexpr (distance > 0) {
+                // Entries a long run skipped past need no prefetch: refill only the window.
+                const It to = end - it > distance ? it + distance : end;
+                for (ahead = ahead < it ? it : ahead; ahead != to; ++ahead)
+                    detail::prefetch_entry(*ahead);
+            }
+        } else {
+            auto next = [&] {
+                ++it;
+                if constexpr (distance > 0)
+                    if (ahead != end) {
+                        detail::prefetch_entry(*ahead);
+                        ++ahead;
+                    }
+            };
+            for (next(); it != end && in_run(*it); next())
+                ++pages;
+        }
         r.entries += pages;
         ++r.folios;
 

@@ -4,7 +4,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <list>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "../unit/scenario_support.hpp"
@@ -147,6 +149,54 @@ RC_GTEST_PROP(CollectProperties, NoFolioIsLostAndReferencesBalanceAfterPutback, 
                                        f.ledger().held(holder::private_2) +
                                        f.ledger().held(holder::transient));
     }
+}
+
+// How collect_unpinnable walks pofs (a random-access range by std::find_if_not, any other entry
+// by entry; with or without prefetching) must not change what it decides.
+struct walk_outcome {
+    collect_result result;
+    std::vector<std::pair<std::size_t, collect_decision>> decisions; // (folio index, decision)
+    friend bool operator==(const walk_outcome&, const walk_outcome&) = default;
+};
+
+template <class Walk>
+walk_outcome walk(const setup& in, Walk&& run)
+{
+    scenario s;
+    build(s, in);
+    walk_outcome out;
+    auto sink = [&](const full_folio& f, collect_decision d) {
+        std::size_t i = 0;
+        while (&s.folios[i] != &f)
+            ++i;
+        out.decisions.emplace_back(i, d);
+    };
+    with_policy(in.policy, [&](auto policy) { out.result = run(s, policy, sink); });
+    return out;
+}
+
+RC_GTEST_PROP(CollectProperties, EveryWalkOfPofsDecidesTheSame, ())
+{
+    const setup in = *gen_setup();
+    const walk_outcome by_vector = walk(in, [](scenario& s, auto policy, auto& sink) {
+        return collect_unpinnable(s.pofs, s.env, policy, dedupe::pfn_range{}, sink);
+    });
+    RC_ASSERT(by_vector.result.entries == long(in.pofs.size()));
+    const auto on_list = [](auto prefetch) {
+        return [=](scenario& s, auto policy, auto& sink) {
+            std::list<page_ref<full_folio>> pofs(s.pofs.begin(), s.pofs.end());
+            return collect_unpinnable(pofs, s.env, policy, dedupe::pfn_range{}, sink, prefetch);
+        };
+    };
+    const auto on_vector = [](auto prefetch) {
+        return [=](scenario& s, auto policy, auto& sink) {
+            return collect_unpinnable(s.pofs, s.env, policy, dedupe::pfn_range{}, sink, prefetch);
+        };
+    };
+    RC_ASSERT(walk(in, on_list(no_prefetch{})) == by_vector);
+    RC_ASSERT(walk(in, on_list(prefetch_ahead<2>{})) == by_vector);
+    RC_ASSERT(walk(in, on_vector(prefetch_ahead<1>{})) == by_vector);
+    RC_ASSERT(walk(in, on_vector(prefetch_ahead<3>{})) == by_vector);
 }
 
 } // namespace

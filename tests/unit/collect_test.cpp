@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <list>
 #include <map>
 #include <string>
 
@@ -306,6 +307,33 @@ TEST(CollectDedupe, PagesOfOneLargeFolioCountOnceUnderBothStrategies)
         EXPECT_EQ(r.collected, 1);
         EXPECT_EQ(r.isolated, 1);
     }
+}
+
+TEST(CollectDedupe, ARunIsOneFolioWhateverTheWalk)
+{
+    // pofs [A.0 .. A.15, B.0, A.0]: A order 4 (16 entries), B small, then A again. Runs: A (16
+    // pages), B, A (1): 18 entries, 3 folios, all collected (CMA); A's second visit finds PG_lru
+    // clear (isolated on the first), so 2 isolated. A vector walks runs with std::find_if_not, a
+    // list entry by entry; prefetching changes neither.
+    auto run = [](auto container, auto prefetch) {
+        scenario s;
+        auto& a = s.fault(shmem_map, cpu_a, 4);
+        auto& b = s.fault(shmem_map, cpu_a);
+        s.caches.lru_add_drain_cpu(cpu_a);
+        s.pin(a);
+        s.pin(b);
+        s.pin(a, 1);
+        decltype(container) pofs(s.pofs.begin(), s.pofs.end());
+        return collect_unpinnable(pofs, s.env, drain::never{}, dedupe::pfn_range{}, no_sink{}, prefetch);
+    };
+    const collect_result want{.entries = 18, .folios = 3, .collected = 3, .isolated = 2};
+    using vec = std::vector<page_ref<full_folio>>;
+    using list = std::list<page_ref<full_folio>>;
+    EXPECT_EQ(run(vec{}, no_prefetch{}), want);
+    EXPECT_EQ(run(vec{}, prefetch_ahead<4>{}), want);
+    EXPECT_EQ(run(vec{}, prefetch_ahead<32>{}), want); // the window is longer than pofs
+    EXPECT_EQ(run(list{}, no_prefetch{}), want);
+    EXPECT_EQ(run(list{}, prefetch_ahead<4>{}), want);
 }
 
 TEST(CollectDedupe, NonAdjacentDuplicatesAreNotDeduped)
