@@ -8,7 +8,10 @@ import sys
 src, tsv = sys.argv[1], sys.argv[2]
 data = json.load(open(src))
 med = {}
+cv = []  # (coefficient of variation of ns per entry, run name, repetitions)
 for b in data["benchmarks"]:
+    if b.get("aggregate_name") == "cv":
+        cv.append((b["ns_per_entry"], b["run_name"], b["repetitions"]))
     if b.get("aggregate_name") != "median":
         continue
     _, variant, layout, n = b["run_name"].split("/")[:4]
@@ -35,6 +38,9 @@ for lay in layouts:
             if v == "prefetch" and lay == "shuffled" and n >= 1048576 and t is not None and base / t < 1.3:
                 missed.append(f"prefetch shuffled/{n}: {base / t:.2f}x faster (target >= 1.3x)")
         print(f"{lay:9} {n:>8} " + " ".join(cells))
+if cv:
+    worst = max(cv)
+    print(f"repetitions: {worst[2]}; largest coefficient of variation: {worst[0] * 100:.1f}% ({worst[1]})")
 print("targets: all met" if not missed else "targets missed:\n  " + "\n  ".join(missed))
 with open(tsv, "w") as out:
     for lay in layouts:
