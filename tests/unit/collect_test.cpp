@@ -336,6 +336,57 @@ TEST(CollectDedupe, ARunIsOneFolioWhateverTheWalk)
     EXPECT_EQ(run(list{}, prefetch_ahead<4>{}), want);
 }
 
+// A page entry known by its pfn (page_to_pfn), as struct page* entries are: pfn_range tests
+// the pfn against the current folio's [start_pfn, end_pfn), pofs_next_folio() of a03db236aebf.
+struct pfn_page {
+    full_folio* folio;
+    std::uint64_t pfn;
+};
+} // namespace
+} // namespace foliorc::test
+template <>
+struct foliorc::pofs_entry_traits<foliorc::test::pfn_page> {
+    using folio_type = foliorc::test::full_folio;
+    static constexpr bool is_page = true;
+    static folio_type* folio(const foliorc::test::pfn_page& p) { return p.folio; }
+    static std::uint64_t pfn(const foliorc::test::pfn_page& p) { return p.pfn; }
+};
+namespace foliorc::test {
+namespace {
+
+TEST(CollectDedupe, PageEntriesByPfnEndRunsOutsideTheFoliosRange)
+{
+    // Neighbouring folios: A order 2 at pfn 0x10000-0x10003, B order 0 at 0x10004, C order 2 at
+    // 0x10008-0x1000b (stride 4). pofs [A.0, A.1, A.3, B.0, C.0, A.2, C.3, C.1] gives the runs
+    //   A (A.0, A.1, A.3: within A's range, the order of pages does not matter),
+    //   B (0x10004 == A's end_pfn), C, A (0x10002 lies below C's start_pfn), C (C.3, C.1):
+    // 8 entries, 5 folios, all collected (CMA); A's and C's second runs find PG_lru clear
+    // (isolated on their first), so 3 isolated.
+    auto run = [](auto container) {
+        scenario s;
+        s.pfn_stride = 4;
+        auto& a = s.fault(shmem_map, cpu_a, 2);
+        auto& b = s.fault(shmem_map, cpu_a);
+        auto& c = s.fault(shmem_map, cpu_a, 2);
+        s.caches.lru_add_drain_cpu(cpu_a);
+        EXPECT_EQ(folio_pfn(c), 0x10008u);
+        const std::pair<full_folio*, int> pages[] = {{&a, 0}, {&a, 1}, {&a, 3}, {&b, 0},
+                                                     {&c, 0}, {&a, 2}, {&c, 3}, {&c, 1}};
+        decltype(container) pofs;
+        for (auto [f, i] : pages) {
+            try_grab_folio(*f, 1, FOLL_PIN | FOLL_LONGTERM);
+            pofs.push_back(pfn_page{f, folio_pfn(*f) + std::uint64_t(i)});
+        }
+        EXPECT_TRUE(dedupe::pfn_range::same(pfn_page{&a, 0x10003}, &a));
+        EXPECT_FALSE(dedupe::pfn_range::same(pfn_page{&b, 0x10004}, &a));
+        EXPECT_FALSE(dedupe::pfn_range::same(pfn_page{&a, 0x10002}, &c));
+        return collect_unpinnable(pofs, s.env, drain::never{}, dedupe::pfn_range{});
+    };
+    const collect_result want{.entries = 8, .folios = 5, .collected = 5, .isolated = 3};
+    EXPECT_EQ(run(std::vector<pfn_page>{}), want);
+    EXPECT_EQ(run(std::list<pfn_page>{}), want);
+}
+
 TEST(CollectDedupe, NonAdjacentDuplicatesAreNotDeduped)
 {
     // pages [A.0, B.0, A.1]: A is met twice. The second time PG_lru is already clear (A was

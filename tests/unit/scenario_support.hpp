@@ -20,10 +20,12 @@ struct scenario {
 
     // A folio where the kernel's allocator would put a movable user page: in a CMA pageblock
     // unless said otherwise.
+    // Folio k starts at pfn 0x10000 + k * pfn_stride; a stride of 1 << order makes neighbours.
+    std::uint64_t pfn_stride = 0x1000;
     full_folio& alloc(unsigned order = 0, migratetype mt = migratetype::cma,
                       zone_type zone = zone_type::normal, page_type t = page_type::none)
     {
-        const std::uint64_t pfn = 0x10000 + 0x1000 * folios.size();
+        const std::uint64_t pfn = 0x10000 + pfn_stride * folios.size();
         return folios.emplace_back(full_folio::state{
             .pfn = pfn, .order = order, .type = t, .zone = zone, .mt = mt});
     }
