@@ -223,10 +223,13 @@ struct prefetch_ahead {
 };
 
 namespace detail {
+// A hint only: skipped in constant evaluation, so that collect_unpinnable stays constexpr.
 template <class E>
-inline void prefetch_entry(const E& e) noexcept
+constexpr void prefetch_entry(const E& e) noexcept
 {
 #if defined(__GNUC__) || defined(__clang__)
+    if (std::is_constant_evaluated())
+        return;
     if constexpr (requires { pofs_entry_traits<E>::prefetch_address(e); })
         __builtin_prefetch(pofs_entry_traits<E>::prefetch_address(e));
     else
