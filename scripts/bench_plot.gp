@@ -1,8 +1,8 @@
 # ns per entry against N, one line per variant, one panel per layout, log axes.
-# gnuplot -e "data='collect_bench.tsv'; out='benchmarks.png'" scripts/bench_plot.gp
+# gnuplot -e "data='collect_bench.tsv'; out='benchmarks.png'; reps=9" scripts/bench_plot.gp
 set terminal pngcairo size 1500,480 font ",10" noenhanced
 set output out
-set multiplot layout 1,3 title "collect_unpinnable: median ns per pofs entry (5 repetitions)"
+set multiplot layout 1,3 title sprintf("collect_unpinnable: median ns per pofs entry (%d repetitions, interleaved)", reps)
 set logscale xy
 set xlabel "N (pofs entries)"
 set ylabel "ns per entry"
