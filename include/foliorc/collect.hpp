@@ -93,9 +93,7 @@ struct pfn_range {
         } else if constexpr (requires { pofs_entry_traits<E>::in_folio(next, current); }) {
             return pofs_entry_traits<E>::in_folio(next, current);
         } else {
-            // start_pfn <= pfn < end_pfn as one unsigned compare: a pfn below start wraps.
-            return pofs_entry_traits<E>::pfn(next) - folio_pfn(*current) <
-                   std::uint64_t(folio_nr_pages(*current));
+            return run_of<E>(current)(next);
         }
     }
     template <class E, class F>
@@ -103,7 +101,8 @@ struct pfn_range {
     {
         if constexpr (pofs_entry_traits<E>::is_page &&
                       !requires(const E& e) { pofs_entry_traits<E>::in_folio(e, current); }) {
-            // same(), with pofs_next_folio's start_pfn and the page count read once.
+            // pofs_next_folio's start_pfn <= pfn < end_pfn as one unsigned compare (a pfn below
+            // start wraps), with start_pfn and the page count read once.
             const std::uint64_t start = folio_pfn(*current);
             const std::uint64_t nr = std::uint64_t(folio_nr_pages(*current));
             return [start, nr](const E& next) { return pofs_entry_traits<E>::pfn(next) - start < nr; };
