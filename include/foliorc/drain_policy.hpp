@@ -36,44 +36,42 @@ constexpr bool unexpected_refs(const F& f, int extra)
 {
     return folio_ref_count(f) != expected_without_caller<Rules>(f) + extra;
 }
-} // namespace detail
 
-// 9a4e9f3b2d73 era to 6.16: `!folio_test_lru(folio) && drain_allow` -> lru_add_drain_all once.
-struct lru_flag {
-    static constexpr std::string_view name = "lru_flag";
-    static constexpr std::string_view mirrors = "9a4e9f3b2d73 .. 6.16: !folio_test_lru && drain_allow";
+// lru_add_drain_all at most once per call (the kernel's drain_allow), at the first folio that
+// Policy::wants(folio). The three once-only policies differ only in that test.
+template <class Policy>
+struct drain_all_once {
     struct state {
         bool drain_allow = true;
     };
     template <folio_like F, class Env>
     static constexpr drain_done drain(state& s, const F& f, Env& env, int)
     {
-        if (folio_test_lru(f) || !s.drain_allow)
+        if (!s.drain_allow || !Policy::wants(f))
             return {};
         env.lru_add_drain_all();
         s.drain_allow = false;
         return {0, 1};
     }
 };
+} // namespace detail
+
+// 9a4e9f3b2d73 era to 6.16: `!folio_test_lru(folio) && drain_allow` -> lru_add_drain_all once.
+struct lru_flag : detail::drain_all_once<lru_flag> {
+    static constexpr std::string_view name = "lru_flag";
+    static constexpr std::string_view mirrors = "9a4e9f3b2d73 .. 6.16: !folio_test_lru && drain_allow";
+    template <folio_like F>
+    static constexpr bool wants(const F& f) { return !folio_test_lru(f); }
+};
 
 // 98c6d259319e (Hugh 1/6): refcount != expected + 1 -> lru_add_drain_all once. The "+ 1" assumes
 // the caller holds one reference; this call's FOLL_PIN holds 1024 on a small folio.
 template <rule_set Rules = rules::latest>
-struct ref_count {
+struct ref_count : detail::drain_all_once<ref_count<Rules>> {
     static constexpr std::string_view name = "ref_count";
     static constexpr std::string_view mirrors = "98c6d259319e: ref != expected + 1, drain all once";
-    struct state {
-        bool drain_allow = true;
-    };
-    template <folio_like F, class Env>
-    static constexpr drain_done drain(state& s, const F& f, Env& env, int)
-    {
-        if (!s.drain_allow || !detail::unexpected_refs<Rules>(f, 1))
-            return {};
-        env.lru_add_drain_all();
-        s.drain_allow = false;
-        return {0, 1};
-    }
+    template <folio_like F>
+    static constexpr bool wants(const F& f) { return detail::unexpected_refs<Rules>(f, 1); }
 };
 
 // Hugh 2/6: a local lru_add_drain first, recheck, then lru_add_drain_all (drained 0 -> 1 -> 2).
@@ -129,21 +127,11 @@ struct pin_aware : local_then_all<Rules, true, true> {
 };
 
 // Baselines: drain everything once per call at the first candidate; never drain.
-struct always {
+struct always : detail::drain_all_once<always> {
     static constexpr std::string_view name = "always";
     static constexpr std::string_view mirrors = "baseline: lru_add_drain_all once per call";
-    struct state {
-        bool drained = false;
-    };
-    template <folio_like F, class Env>
-    static constexpr drain_done drain(state& s, const F&, Env& env, int)
-    {
-        if (s.drained)
-            return {};
-        env.lru_add_drain_all();
-        s.drained = true;
-        return {0, 1};
-    }
+    template <folio_like F>
+    static constexpr bool wants(const F&) { return true; }
 };
 
 struct never {
