@@ -3,7 +3,7 @@
 // Workload: pofs of N page entries; 1% of folios in ZONE_MOVABLE (unpinnable), the rest
 // pinnable; every folio anon, mapped, on the LRU and pinned by this call; one unpinnable folio in
 // ten holds a stray reference, so the pin_aware policy has drains to decide. The environment
-// counts drains and isolations instead of performing them, so the loop itself is measured.
+// performs no drain or isolation (the result counts them), so the loop itself is measured.
 // Layouts: seq (pofs in folio address order), shuffled (pofs order unrelated to addresses),
 // large9 (runs of 512 entries per order-9 folio).
 #pragma once
@@ -85,10 +85,6 @@ inline int folio_expected_ref_count(const page* f)
         ref += ((f->mapping != 0) << order) + test_bit(PG_private, f);
     return ref + (page_has_type(f) ? 0 : f->_mapcount + 1);
 }
-
-struct counters {
-    long isolated = 0, local = 0, all = 0;
-};
 
 // collect_longterm_unpinnable_folios() with pofs_next_folio() and lru_cache_drain_for_folio(),
 // drains and isolation counted.
@@ -199,11 +195,10 @@ inline void build(dataset& d, layout lay, std::size_t n)
     }
 }
 
-// ---- the environment: counts, performs nothing --------------------------------------------------
+// ---- the environment: performs nothing; collect_result counts the drains and isolations asked ---
 
 template <class F>
-struct counting_env {
-    foliorc::collect_result* r;
+struct dry_env {
     bool is_longterm_pinnable(const F& f) const { return foliorc::folio_zone(f) != foliorc::zone_type::movable; }
     bool is_device_coherent(const F&) const { return false; }
     bool isolate_hugetlb(F&) const { return true; }
@@ -224,15 +219,13 @@ inline result from(const foliorc::collect_result& c)
 
 [[gnu::noinline]] inline result run_foliorc(dataset& d)
 {
-    foliorc::collect_result c;
-    counting_env<ffolio> env{&c};
+    dry_env<ffolio> env;
     return from(foliorc::collect_unpinnable(d.fpofs, env));
 }
 
 [[gnu::noinline]] inline result run_prefetch(dataset& d)
 {
-    foliorc::collect_result c;
-    counting_env<ffolio> env{&c};
+    dry_env<ffolio> env;
     return from(foliorc::collect_unpinnable(d.fpofs, env, foliorc::drain::latest{}, foliorc::dedupe::pfn_range{},
                                             foliorc::no_sink{}, foliorc::prefetch_ahead<16>{}));
 }
@@ -246,7 +239,7 @@ result run_plugged(dataset& d); // below, after the folio_traits specialization
     using namespace ranges;
     using E = foliorc::page_ref<ffolio>;
     foliorc::collect_result c;
-    counting_env<ffolio> env{&c};
+    dry_env<ffolio> env;
     foliorc::drain::latest::state st{};
     auto runs = d.fpofs | views::chunk_by([](const E& a, const E& b) {
                     return foliorc::dedupe::pfn_range::same(b, a.folio);
@@ -344,7 +337,6 @@ struct foliorc::pofs_entry_traits<bench::kernel_style::page*> {
 
 [[gnu::noinline]] inline bench::result bench::run_plugged(dataset& d)
 {
-    foliorc::collect_result c;
-    counting_env<kernel_style::page> env{&c};
+    dry_env<kernel_style::page> env;
     return from(foliorc::collect_unpinnable(d.kpofs, env));
 }
