@@ -283,15 +283,16 @@ private:
         template <class Fn>
         void priced(Fn&& drain)
         {
-            long before = 0, after = 0;
-            for (const auto& e : *pofs)
-                if (!folio_is_longterm_pinnable(*e.folio))
-                    before += e.folio->ref_count();
+            auto unpinnable_refs = [&] {
+                long refs = 0;
+                for (const auto& e : *pofs)
+                    if (!folio_is_longterm_pinnable(*e.folio))
+                        refs += e.folio->ref_count();
+                return refs;
+            };
+            const long before = unpinnable_refs();
             drain();
-            for (const auto& e : *pofs)
-                if (!folio_is_longterm_pinnable(*e.folio))
-                    after += e.folio->ref_count();
-            wasted += after == before;
+            wasted += unpinnable_refs() == before;
         }
         kernel& k_;
     };
