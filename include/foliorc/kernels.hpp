@@ -269,4 +269,24 @@ inline std::optional<lookup_result> lookup(std::string_view version)
                              "; using the nearest release, " + std::string(best->version)};
 }
 
+// Calls fn.template operator()<K>() with the preset type `version` looks up to; returns the
+// lookup (nullopt, and no call, for text that is not a version).
+template <class Fn>
+std::optional<lookup_result> with_preset(std::string_view version, Fn&& fn)
+{
+    auto found = lookup(version);
+    if (!found)
+        return found;
+    bool called = false;
+    auto visit = [&]<class K>() {
+        if (!called && K::version == found->preset.version) {
+            called = true;
+            fn.template operator()<K>();
+        }
+    };
+    stable::for_each(visit);
+    mainline::for_each(visit);
+    return found;
+}
+
 } // namespace foliorc::kernels
