@@ -6,7 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -110,11 +109,11 @@ public:
     };
     using batch = basic_batch<entry, Capacity>;
 
-    explicit lru_caches(lru_caches_config cfg = {}) : cfg_(cfg), cpus_(cfg.nr_cpus)
-    {
-        if (cfg.nr_cpus == 0 || cfg.nr_cpus > 0xffff)
-            throw std::invalid_argument("lru_caches: nr_cpus must be 1..65535");
-    }
+    // Errors are folio_error like everywhere else in foliorc. errc has no code for a bad
+    // argument that is not about a folio, so a bad CPU number or an unbalanced
+    // lru_cache_enable is errc::wrong_state, with the folio's pfn where there is a folio and 0
+    // otherwise.
+    explicit lru_caches(lru_caches_config cfg = {}) : cfg_(valid(cfg)), cpus_(cfg.nr_cpus) {}
 
     const lru_caches_config& config() const noexcept { return cfg_; }
     unsigned nr_cpus() const noexcept { return cfg_.nr_cpus; }
@@ -138,6 +137,7 @@ public:
     // folio_add_lru: new folios wait on lru_add with PG_lru clear; processing sets it.
     void folio_add_lru(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         if (f.test(pg::lru))
             detail::fail(errc::wrong_state, f.pfn(), "folio_add_lru: PG_lru already set");
         queue(cpu, batch_kind::lru_add, f, mlock_tag::munlock, "folio_add_lru");
@@ -150,24 +150,28 @@ public:
     }
     void folio_activate(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         if (f.test(pg::active) || f.test(pg::unevictable))
             return;
         queue_move(cpu, batch_kind::lru_activate, f, "folio_activate");
     }
     void folio_deactivate(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         if (f.test(pg::unevictable) || !f.test(pg::active))
             return;
         queue_move(cpu, batch_kind::lru_deactivate, f, "folio_deactivate");
     }
     void deactivate_file_folio(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         if (f.test(pg::unevictable))
             return;
         queue_move(cpu, batch_kind::lru_deactivate_file, f, "deactivate_file_folio");
     }
     void folio_mark_lazyfree(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         if (!f.anon() || !f.test(pg::swapbacked) || swapcache_bit(f.flags()) ||
             f.test(pg::unevictable))
             return;
@@ -175,6 +179,7 @@ public:
     }
     void folio_rotate_reclaimable(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         if (f.test(pg::locked) || f.test(pg::dirty) || f.test(pg::unevictable))
             return;
         queue_move(cpu, batch_kind::lru_move_tail, f, "folio_rotate_reclaimable");
@@ -184,16 +189,19 @@ public:
 
     void mlock_folio(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         set_flag_if_clear(f, pg::mlocked, "mlock_folio");
         queue(cpu, batch_kind::mlock, f, mlock_tag::lru, "mlock_folio");
     }
     void mlock_new_folio(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         set_flag_if_clear(f, pg::mlocked, "mlock_new_folio");
         queue(cpu, batch_kind::mlock, f, mlock_tag::new_folio, "mlock_new_folio");
     }
     void munlock_folio(unsigned cpu, F& f)
     {
+        check_cpu(cpu, f.pfn());
         queue(cpu, batch_kind::mlock, f, mlock_tag::munlock, "munlock_folio");
     }
 
@@ -212,6 +220,7 @@ public:
     // lru_add_drain: this CPU's LRU batches, then its mlock batch.
     void lru_add_drain(unsigned cpu)
     {
+        check_cpu(cpu);
         ++counters_.local_drains;
         drain_cpu(cpu);
     }
@@ -227,6 +236,7 @@ public:
     // lru_add_drain_all: (since 6/6) a local drain first, then every CPU with something queued.
     void lru_add_drain_all(unsigned cpu)
     {
+        check_cpu(cpu);
         ++counters_.drain_all_calls;
         if (cfg_.drain_all_local_first && cpu_needs_drain(cpu)) {
             drain_cpu(cpu);
@@ -249,7 +259,7 @@ public:
     void lru_cache_enable()
     {
         if (disabled_ == 0)
-            throw std::logic_error("lru_cache_enable without lru_cache_disable");
+            detail::fail(errc::wrong_state, 0, "lru_cache_enable without lru_cache_disable");
         --disabled_;
     }
     bool lru_cache_disabled() const noexcept { return disabled_ > 0; }
@@ -257,16 +267,29 @@ public:
 private:
     using cpu_fbatches = std::array<batch, batch_kind_count>;
 
-    cpu_fbatches& at(unsigned cpu)
+    static const lru_caches_config& valid(const lru_caches_config& cfg)
+    {
+        if (cfg.nr_cpus == 0 || cfg.nr_cpus > 0xffff)
+            detail::fail(errc::wrong_state, 0,
+                         "lru_caches: nr_cpus must be 1..65535, not " + std::to_string(cfg.nr_cpus));
+        return cfg;
+    }
+    // Every public operation checks its CPU before it touches a folio (pfn: the folio's).
+    void check_cpu(unsigned cpu, std::uint64_t pfn = 0) const
     {
         if (cpu >= cfg_.nr_cpus)
-            throw std::out_of_range("lru_caches: no CPU " + std::to_string(cpu));
+            detail::fail(errc::wrong_state, pfn,
+                         "lru_caches: no CPU " + std::to_string(cpu) + " (nr_cpus " +
+                             std::to_string(cfg_.nr_cpus) + ")");
+    }
+    cpu_fbatches& at(unsigned cpu)
+    {
+        check_cpu(cpu);
         return cpus_[cpu];
     }
     const cpu_fbatches& at(unsigned cpu) const
     {
-        if (cpu >= cfg_.nr_cpus)
-            throw std::out_of_range("lru_caches: no CPU " + std::to_string(cpu));
+        check_cpu(cpu);
         return cpus_[cpu];
     }
 
