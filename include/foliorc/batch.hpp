@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -95,8 +96,27 @@ struct drain_counters {
 struct lru_caches_config {
     unsigned nr_cpus = 2;
     lru_era era = lru_era::classic;
-    bool drain_all_local_first = true; // Hugh's 6/6: __lru_add_drain_all drains locally first
+    // "mm: lru_add_drain_all() do local lru_add_drain() first" (Hugh Dickins, 7/7 of v1, 6/6
+    // of v2 of "mm: better GUP pin lru_add_drain_all()"): __lru_add_drain_all does a local
+    // lru_add_drain() before taking its mutex. Not one of the five patches that went to 6.17
+    // and stable: __lru_add_drain_all in 6.12.117 and 6.1.192 (mm/swap.c) only queues
+    // lru_add_drain_per_cpu on each CPU where cpu_needs_drain(). Hence off by default.
+    bool drain_all_local_first = false;
+    // lru_gen_enabled() (CONFIG_LRU_GEN with MGLRU switched on): folio_deactivate and
+    // lru_deactivate then also take inactive folios. Off: the classic active/inactive LRU.
+    bool lru_gen_enabled = false;
+    // Called by lru_add_drain_all with CPU X before it processes CPU X's batches (that work runs
+    // on CPU X: queue_work_on(cpu, mm_percpu_wq, lru_add_drain_work)), and with the calling CPU
+    // after, so that an observer (the model's tracer) attributes the work to the CPU that owns
+    // the batches. Empty: nothing is called.
+    std::function<void(unsigned cpu)> on_cpu{};
 };
+
+// lru_add_drain_cpu (mm/swap.c, 6.12.117 and 6.1.192): the order the cpu_fbatches are
+// processed in; lru_activate last, via folio_activate_drain.
+inline constexpr std::array<batch_kind, 6> lru_drain_order{
+    batch_kind::lru_add,        batch_kind::lru_move_tail, batch_kind::lru_deactivate_file,
+    batch_kind::lru_deactivate, batch_kind::lru_lazyfree,  batch_kind::lru_activate};
 
 // The per-CPU batches of every CPU: cpu_fbatches (lru_add, lru_activate, lru_deactivate,
 // lru_deactivate_file, lru_lazyfree, lru_move_tail) and mlock_fbatch.
@@ -158,7 +178,9 @@ public:
     void folio_deactivate(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
-        if (f.test(pg::unevictable) || !f.test(pg::active))
+        // folio_deactivate (mm/swap.c, 6.12.117; deactivate_page in 6.1.192): an inactive
+        // folio is taken too when lru_gen_enabled().
+        if (f.test(pg::unevictable) || !(f.test(pg::active) || cfg_.lru_gen_enabled))
             return;
         queue_move(cpu, batch_kind::lru_deactivate, f, "folio_deactivate");
     }
@@ -207,17 +229,27 @@ public:
 
     // ---- draining ----
 
-    // lru_add_drain_cpu: this CPU's cpu_fbatches.
+    // lru_add_drain_cpu (mm/swap.c): this CPU's cpu_fbatches in lru_drain_order: lru_add,
+    // lru_move_tail, lru_deactivate_file, lru_deactivate, lru_lazyfree, then
+    // folio_activate_drain's lru_activate.
     void lru_add_drain_cpu(unsigned cpu)
     {
-        for (std::size_t k = 0; k < batch_kind_count; ++k)
-            if (batch_kind(k) != batch_kind::mlock)
-                process(cpu, batch_kind(k));
+        check_cpu(cpu);
+        for (batch_kind k : lru_drain_order)
+            if (!at(cpu)[std::size_t(k)].empty())
+                process(cpu, k);
     }
-    // mlock_drain_local (also called from try_to_migrate_one on the migrating CPU).
-    void mlock_drain_local(unsigned cpu) { process(cpu, batch_kind::mlock); }
+    // mlock_drain_local (mm/mlock.c; also called from try_to_migrate_one and
+    // remove_migration_pte for a VM_LOCKED vma, on the migrating CPU).
+    void mlock_drain_local(unsigned cpu)
+    {
+        check_cpu(cpu);
+        if (!at(cpu)[std::size_t(batch_kind::mlock)].empty())
+            process(cpu, batch_kind::mlock);
+    }
 
-    // lru_add_drain: this CPU's LRU batches, then its mlock batch.
+    // lru_add_drain (mm/swap.c): lru_add_drain_cpu(smp_processor_id()), then
+    // mlock_drain_local().
     void lru_add_drain(unsigned cpu)
     {
         check_cpu(cpu);
@@ -225,6 +257,8 @@ public:
         drain_cpu(cpu);
     }
 
+    // cpu_needs_drain (mm/swap.c): any cpu_fbatches batch non-empty, or need_mlock_drain(cpu)
+    // (the mlock batch); has_bh_in_lru is not modelled.
     bool cpu_needs_drain(unsigned cpu) const
     {
         for (const auto& b : at(cpu))
@@ -233,7 +267,14 @@ public:
         return false;
     }
 
-    // lru_add_drain_all: (since 6/6) a local drain first, then every CPU with something queued.
+    // lru_add_drain_all -> __lru_add_drain_all (mm/swap.c, 6.12.117 and 6.1.192): for each
+    // online CPU with cpu_needs_drain(), queue lru_add_drain_per_cpu on that CPU, then flush
+    // the works. The work is lru_add_and_bh_lrus_drain: lru_add_drain_cpu, invalidate_bh_lrus_cpu
+    // (not modelled), mlock_drain_local, all on the CPU that owns the batches; on_cpu tells an
+    // observer so. The kernel's works run concurrently; here they run one after the other in
+    // CPU order. The drain generation (an early exit when another drainer got there first) is
+    // not modelled: every call drains. With drain_all_local_first, Hugh's unmerged 6/6 local
+    // drain comes first.
     void lru_add_drain_all(unsigned cpu)
     {
         check_cpu(cpu);
@@ -244,7 +285,9 @@ public:
         }
         for (unsigned c = 0; c < cfg_.nr_cpus; ++c)
             if (cpu_needs_drain(c)) {
+                notify_cpu(c);
                 drain_cpu(c);
+                notify_cpu(cpu);
                 ++counters_.cpus_drained;
             }
     }
@@ -300,6 +343,12 @@ private:
         typename F::change c{op};
         c.set.set(flag);
         f.apply(c);
+    }
+
+    void notify_cpu(unsigned cpu) const
+    {
+        if (cfg_.on_cpu)
+            cfg_.on_cpu(cpu);
     }
 
     void drain_cpu(unsigned cpu)

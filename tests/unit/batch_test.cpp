@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <utility>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -198,7 +200,7 @@ TEST(Batch, SameFolioInLruAddAndMlockBatchesHoldsTwoReferences)
     EXPECT_EQ(f.ref_count(), 2); // the mlock batch still holds one
 }
 
-TEST(Batch, DrainAllDrainsLocalFirstThenEveryCpuWithWork)
+TEST(Batch, DrainAllDrainsEveryCpuWithWork)
 {
     fixture<folio_batch_size> t({.nr_cpus = 4});
     auto& a = t.page_cache_folio();
@@ -276,5 +278,156 @@ TEST(Batch, HugetlbIsolatesOnceUntilPutBack)
     auto small = alloc();
     EXPECT_FALSE(folio_isolate_hugetlb(small));
 }
+} // namespace
+} // namespace foliorc::test
+
+// ---- Rules checked against mm/swap.c and mm/mlock.c of 6.12.117 (and 6.1.192) ----
+namespace foliorc::test {
+namespace {
+
+// A ledger that also records, for every reference a batch drops, which batch dropped it and on
+// which CPU the model was running at that moment (set by lru_caches_config::on_cpu).
+struct drain_log {
+    unsigned cpu = 0;                                   // where "we" are running
+    std::vector<unsigned> hook_calls;                   // every on_cpu argument
+    std::vector<std::pair<unsigned, holder_id>> puts;   // (running CPU, batch) per processed entry
+};
+class logging_ledger : public ledger_full {
+public:
+    logging_ledger() = default;
+    explicit logging_ledger(drain_log* log) : log_(log) {}
+    template <class Change, class F>
+    void on_commit(const Change& c, const F&) const
+    {
+        for (std::uint8_t i = 0; i < c.nrefs; ++i)
+            if (log_ && c.refs[i].n < 0 && c.refs[i].who.kind == holder::batch)
+                log_->puts.emplace_back(log_->cpu, c.refs[i].who);
+    }
+    friend bool operator==(const logging_ledger& a, const logging_ledger& b)
+    {
+        return static_cast<const ledger_full&>(a) == static_cast<const ledger_full&>(b);
+    }
+
+private:
+    drain_log* log_ = nullptr;
+};
+using logged_folio = basic_folio<int, mapping, logging_ledger>;
+
+struct logged {
+    drain_log log;
+    std::deque<logged_folio> folios;
+    lru_caches<logged_folio> caches;
+    explicit logged(lru_caches_config cfg) : caches(with_hook(std::move(cfg), log)) {}
+    logged(const logged&) = delete; // the hook points at log
+    logged& operator=(const logged&) = delete;
+    static lru_caches_config with_hook(lru_caches_config cfg, drain_log& log)
+    {
+        cfg.on_cpu = [&log](unsigned c) {
+            log.hook_calls.push_back(c);
+            log.cpu = c;
+        };
+        return cfg;
+    }
+    logged_folio& page_cache_folio()
+    {
+        auto& f = folios.emplace_back(logged_folio::state{.pfn = 0x100 + 0x10 * folios.size()},
+                                      logging_ledger(&log));
+        filemap_add_folio(f, shmem_map);
+        folio_put(f);
+        return f;
+    }
+    // A mapped anon folio on the LRU (inactive, swapbacked, clean), on CPU `cpu`'s batches.
+    logged_folio& anon_on_lru(unsigned cpu)
+    {
+        auto& f = folios.emplace_back(logged_folio::state{.pfn = 0x900 + 0x10 * folios.size()},
+                                      logging_ledger(&log));
+        folio_add_new_anon_rmap(f, anon_mapping);
+        caches.folio_add_lru(cpu, f);
+        folio_put(f);
+        caches.lru_add_drain(cpu);
+        log.puts.clear();
+        return f;
+    }
+};
+
+TEST(LruDrain, LruAddDrainCpuProcessesBatchesInTheKernelsOrder)
+{
+    // mm/swap.c lru_add_drain_cpu (6.12.117): lru_add, lru_move_tail, lru_deactivate_file,
+    // lru_deactivate, lru_lazyfree, then folio_activate_drain (lru_activate); lru_add_drain
+    // then calls mlock_drain_local. One anon folio f sits in every batch that takes a folio on
+    // the LRU (lru_gen on, so folio_deactivate takes it although inactive), g in lru_add. The
+    // queueing order is the reverse of the drain order, so enum or queueing order would show.
+    logged t({.nr_cpus = 1, .lru_gen_enabled = true});
+    auto& f = t.anon_on_lru(0);
+    t.caches.mlock_folio(0, f); // never clears PG_lru, the others still see it
+    t.caches.folio_activate(0, f);
+    t.caches.folio_mark_lazyfree(0, f);
+    t.caches.folio_deactivate(0, f);
+    t.caches.deactivate_file_folio(0, f);
+    t.caches.folio_rotate_reclaimable(0, f);
+    auto& g = t.page_cache_folio();
+    t.caches.folio_add_lru(0, g);
+    EXPECT_EQ(t.caches.queued(f), 6);
+    t.caches.lru_add_drain(0);
+    const std::vector<batch_kind> want{batch_kind::lru_add,        batch_kind::lru_move_tail,
+                                       batch_kind::lru_deactivate_file, batch_kind::lru_deactivate,
+                                       batch_kind::lru_lazyfree,   batch_kind::lru_activate,
+                                       batch_kind::mlock};
+    std::vector<batch_kind> got;
+    for (const auto& [cpu, who] : t.log.puts)
+        got.push_back(who.batch);
+    EXPECT_EQ(got, want);
+    EXPECT_TRUE(t.log.hook_calls.empty()); // a local drain stays on its CPU
+}
+
+TEST(LruDrain, DrainAllQueuesWorkOnEachCpuWithoutALocalDrainFirst)
+{
+    // mm/swap.c __lru_add_drain_all (6.12.117, 6.1.192): for_each_online_cpu, if
+    // cpu_needs_drain(cpu), queue_work_on(cpu, ..., lru_add_drain_per_cpu); no lru_add_drain()
+    // of its own. CPU 0 calls; CPU 1 has an mlock entry (need_mlock_drain), CPU 2 an lru_add
+    // entry, CPU 3 nothing. Expected: hook 1, 0 (back to the caller), 2, 0; CPU 1's entry
+    // processed while running on CPU 1, CPU 2's on CPU 2; CPU 3 and the caller get no work.
+    logged t({.nr_cpus = 4});
+    auto& a = t.page_cache_folio();
+    auto& b = t.page_cache_folio();
+    t.caches.folio_add_lru(2, a);
+    t.caches.folio_add_lru(1, b);
+    t.caches.lru_add_drain(1); // b on the LRU, CPU 1's batches empty
+    t.log.puts.clear();
+    t.caches.mlock_folio(1, b);
+    EXPECT_FALSE(t.caches.cpu_needs_drain(0));
+    EXPECT_TRUE(t.caches.cpu_needs_drain(1)); // the mlock batch alone counts
+    EXPECT_TRUE(t.caches.cpu_needs_drain(2));
+    t.caches.lru_add_drain_all(0);
+    EXPECT_EQ(t.log.hook_calls, (std::vector<unsigned>{1, 0, 2, 0}));
+    ASSERT_EQ(t.log.puts.size(), 2u);
+    EXPECT_EQ(t.log.puts[0], (std::pair<unsigned, holder_id>{1, batch_holder(batch_kind::mlock, 1)}));
+    EXPECT_EQ(t.log.puts[1], (std::pair<unsigned, holder_id>{2, batch_holder(batch_kind::lru_add, 2)}));
+    EXPECT_EQ(t.log.cpu, 0u);
+    EXPECT_EQ(t.caches.counters().cpus_drained, 2);
+    EXPECT_EQ(t.caches.counters().local_drains, 1); // only the explicit one above
+    EXPECT_EQ(a.ref_count(), 1);
+    EXPECT_EQ(b.ref_count(), 1);
+}
+
+TEST(LruDrain, DrainAllLocalFirstIsAnOption)
+{
+    // Hugh's unmerged 6/6: __lru_add_drain_all does lru_add_drain() on the calling CPU first,
+    // so the caller's own batches are processed there, with no work queued for it.
+    EXPECT_FALSE(lru_caches_config{}.drain_all_local_first);
+    logged t({.nr_cpus = 2, .drain_all_local_first = true});
+    auto& a = t.page_cache_folio();
+    auto& b = t.page_cache_folio();
+    t.caches.folio_add_lru(0, a);
+    t.caches.folio_add_lru(1, b);
+    t.caches.lru_add_drain_all(0);
+    EXPECT_EQ(t.log.hook_calls, (std::vector<unsigned>{1, 0}));
+    ASSERT_EQ(t.log.puts.size(), 2u);
+    EXPECT_EQ(t.log.puts[0].second, batch_holder(batch_kind::lru_add, 0));
+    EXPECT_EQ(t.log.puts[0].first, 0u);
+    EXPECT_EQ(t.log.puts[1].first, 1u);
+    EXPECT_EQ(t.caches.counters().cpus_drained, 2);
+}
+
 } // namespace
 } // namespace foliorc::test
