@@ -32,6 +32,13 @@ public:
     constexpr std::size_t size() const noexcept { return nr_; }
     constexpr bool empty() const noexcept { return nr_ == 0; }
     constexpr void clear() noexcept { nr_ = 0; }
+    // Removes the first n entries, keeping the order of the rest.
+    constexpr void drop_front(std::size_t n) noexcept
+    {
+        for (std::size_t i = n; i < nr_; ++i)
+            entries_[i - n] = entries_[i];
+        nr_ -= n < nr_ ? n : nr_;
+    }
     constexpr const T& operator[](std::size_t i) const noexcept { return entries_[i]; }
     constexpr const T* begin() const noexcept { return entries_.data(); }
     constexpr const T* end() const noexcept { return entries_.data() + nr_; }
@@ -168,6 +175,12 @@ public:
         folio_add_lru(cpu, f);
         folio_put(f, holder::isolation, "folio_putback_lru");
     }
+    // The five batches below take only a folio with PG_lru set (6.12.117: each caller tests
+    // !folio_test_lru and returns; in the clear_on_add era __folio_batch_add_and_move did the
+    // test-and-clear itself). 6.1.192's deactivate_file_folio has no PG_lru test: there a
+    // folio off the LRU is queued, holds its reference, and folio_batch_move_lru skips it.
+
+    // folio_activate (mm/swap.c, CONFIG_SMP).
     void folio_activate(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
@@ -175,15 +188,17 @@ public:
             return;
         queue_move(cpu, batch_kind::lru_activate, f, "folio_activate");
     }
+    // folio_deactivate (mm/swap.c, 6.12.117; deactivate_page in 6.1.192): an inactive
+    // folio is taken too when lru_gen_enabled().
     void folio_deactivate(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
-        // folio_deactivate (mm/swap.c, 6.12.117; deactivate_page in 6.1.192): an inactive
-        // folio is taken too when lru_gen_enabled().
         if (f.test(pg::unevictable) || !(f.test(pg::active) || cfg_.lru_gen_enabled))
             return;
         queue_move(cpu, batch_kind::lru_deactivate, f, "folio_deactivate");
     }
+    // deactivate_file_folio (mm/swap.c): "Deactivating an unevictable folio will not
+    // accelerate reclaim".
     void deactivate_file_folio(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
@@ -191,6 +206,7 @@ public:
             return;
         queue_move(cpu, batch_kind::lru_deactivate_file, f, "deactivate_file_folio");
     }
+    // folio_mark_lazyfree (mm/swap.c, 6.12.117; mark_page_lazyfree in 6.1.192).
     void folio_mark_lazyfree(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
@@ -199,6 +215,7 @@ public:
             return;
         queue_move(cpu, batch_kind::lru_lazyfree, f, "folio_mark_lazyfree");
     }
+    // folio_rotate_reclaimable (mm/swap.c): the lru_move_tail batch (lru_rotate in 6.1.192).
     void folio_rotate_reclaimable(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
@@ -390,28 +407,45 @@ private:
             process(cpu, k);
     }
 
-    // folio_batch_move_lru / mlock_folio_batch: each entry's move, then its reference dropped.
+    // folio_batch_move_lru / mlock_folio_batch: each entry's move, then its reference dropped
+    // (folios_put). If an entry is refused (a state the kernel would VM_BUG_ON), the entries
+    // already processed leave the batch and the refused one and those after it stay queued.
     void process(unsigned cpu, batch_kind k)
     {
         auto& b = at(cpu)[std::size_t(k)];
-        for (const entry& e : b) {
-            F& f = *e.folio;
-            typename F::change c{k == batch_kind::mlock ? "mlock_folio_batch" : "folio_batch_move_lru"};
-            c.ref(batch_holder(k, cpu), -1);
-            effect(k, e.tag, f, c);
-            f.apply(c);
-            ++counters_.entries_processed;
+        std::size_t i = 0;
+        try {
+            for (; i < b.size(); ++i) {
+                const entry& e = b[i];
+                F& f = *e.folio;
+                typename F::change c{k == batch_kind::mlock ? "mlock_folio_batch" : "folio_batch_move_lru"};
+                c.ref(batch_holder(k, cpu), -1);
+                effect(k, e.tag, f, c);
+                f.apply(c);
+                ++counters_.entries_processed;
+            }
+        } catch (...) {
+            b.drop_front(i);
+            throw;
         }
         b.clear();
     }
+
+    // folio_evictable (mm/internal.h): !mapping_unevictable(folio_mapping) && !PG_mlocked.
+    // Unevictable mappings (AS_UNEVICTABLE: ramfs, SHM_LOCK) are not modelled.
+    static constexpr bool evictable(const F& f) noexcept { return !f.test(pg::mlocked); }
 
     void effect(batch_kind k, mlock_tag tag, const F& f, typename F::change& c) const
     {
         const bool lru = f.test(pg::lru);
         switch (k) {
         case batch_kind::lru_add:
-            // lru_add: an mlocked folio goes to the unevictable list.
-            if (f.test(pg::mlocked)) {
+            // lru_add (mm/swap.c, 6.12.117; lru_add_fn in 6.1.192): folio_test_clear_unevictable
+            // first (an evictable folio that was unevictable is rescued), then if
+            // !folio_evictable: PG_active cleared, PG_unevictable set. folio_batch_move_lru
+            // then sets PG_lru. (A set flag wins over a cleared one in a change.)
+            c.clear.set(pg::unevictable);
+            if (!evictable(f)) {
                 c.clear.set(pg::active);
                 c.set.set(pg::unevictable);
             }
@@ -438,24 +472,48 @@ private:
         default:
             break;
         }
-        // The other LRU moves act only on a folio on the LRU (classic: test-and-clear here;
-        // clear_on_add: cleared when queued) and put PG_lru back after the move.
+        // folio_batch_move_lru (mm/swap.c): `if (move_fn != lru_add && !folio_test_clear_lru(folio))
+        // continue;` then move_fn, then folio_set_lru. In the clear_on_add era (33dfe9204f29)
+        // PG_lru was cleared at queueing and the move is unconditional.
         if (cfg_.era == lru_era::classic && !lru)
             return;
         c.set.set(pg::lru);
+        const bool unevictable = f.test(pg::unevictable);
         switch (k) {
-        case batch_kind::lru_activate:
-            if (!f.test(pg::unevictable))
-                c.set.set(pg::active);
+        case batch_kind::lru_move_tail:
+            // lru_move_tail: nothing for an unevictable folio, else PG_active cleared and the
+            // folio at the tail of its inactive list.
+            if (!unevictable)
+                c.clear.set(pg::active);
+            break;
+        case batch_kind::lru_deactivate_file:
+            // lru_deactivate_file: not an unevictable folio, not a mapped one (folio_mapped,
+            // "Some processes are using the folio"); else PG_active and PG_referenced cleared,
+            // and a dirty or writeback folio gets PG_reclaim (folio_set_reclaim).
+            if (unevictable || f.mapcount() > 0)
+                break;
+            c.clear.set(pg::active).set(pg::referenced);
+            if (f.test(pg::writeback) || f.test(pg::dirty))
+                c.set.set(pg::reclaim);
             break;
         case batch_kind::lru_deactivate:
-        case batch_kind::lru_deactivate_file:
+            // lru_deactivate: `folio_test_unevictable || !(folio_test_active || lru_gen_enabled())`
+            // returns; else PG_active and PG_referenced cleared.
+            if (unevictable || !(f.test(pg::active) || cfg_.lru_gen_enabled))
+                break;
             c.clear.set(pg::active).set(pg::referenced);
             break;
         case batch_kind::lru_lazyfree:
-            c.clear.set(pg::active).set(pg::referenced);
-            if (!swapcache_bit(f.flags()))
-                c.clear.set(pg::swapbacked);
+            // lru_lazyfree: only an anon, swapbacked folio outside the swap cache that is not
+            // unevictable; PG_active, PG_referenced and PG_swapbacked cleared.
+            if (!f.anon() || !f.test(pg::swapbacked) || swapcache_bit(f.flags()) || unevictable)
+                break;
+            c.clear.set(pg::active).set(pg::referenced).set(pg::swapbacked);
+            break;
+        case batch_kind::lru_activate:
+            // lru_activate: nothing for an active or unevictable folio, else PG_active.
+            if (!f.test(pg::active) && !unevictable)
+                c.set.set(pg::active);
             break;
         default:
             break;

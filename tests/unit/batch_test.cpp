@@ -429,5 +429,192 @@ TEST(LruDrain, DrainAllLocalFirstIsAnOption)
     EXPECT_EQ(t.caches.counters().cpus_drained, 2);
 }
 
+
+// A page-cache folio already on the LRU (through CPU 0's lru_add batch), refcount 1.
+template <std::size_t C>
+full_folio& on_lru(fixture<C>& t, unsigned order = 0)
+{
+    auto& f = t.page_cache_folio(order);
+    t.caches.folio_add_lru(0, f);
+    t.caches.lru_add_drain(0);
+    return f;
+}
+
+TEST(LruAdd, ClearsUnevictableFirstSoAStrandedFolioIsRescued)
+{
+    // mm/mlock.c __munlock_folio on a folio off the LRU: test_clear_lru fails, `goto munlock`:
+    // PG_mlocked cleared, but `isolated` is false so PG_unevictable stays (the kernel counts
+    // UNEVICTABLE_PGSTRANDED). mm/swap.c lru_add then starts with folio_test_clear_unevictable;
+    // the folio is evictable (no PG_mlocked), so it stays cleared: back on an evictable LRU.
+    fixture<folio_batch_size> t;
+    auto& f = on_lru(t);
+    t.caches.mlock_folio(0, f);
+    t.caches.lru_add_drain(0);
+    ASSERT_TRUE(f.test(pg::unevictable));
+    ASSERT_TRUE(folio_isolate_lru(f)); // e.g. migration: PG_lru cleared, +1 isolation
+    t.caches.munlock_folio(0, f);
+    t.caches.lru_add_drain(0);
+    EXPECT_FALSE(f.test(pg::mlocked));
+    EXPECT_TRUE(f.test(pg::unevictable)); // stranded
+    EXPECT_FALSE(f.test(pg::lru));
+    t.caches.folio_putback_lru(0, f);
+    t.caches.lru_add_drain(0);
+    EXPECT_FALSE(f.test(pg::unevictable)); // cleared first, not set again
+    EXPECT_TRUE(f.test(pg::lru));
+    EXPECT_EQ(f.ref_count(), 1);
+}
+
+TEST(LruAdd, MlockedFolioLosesActiveAndBecomesUnevictable)
+{
+    // mm/swap.c lru_add: !folio_evictable (PG_mlocked) -> folio_clear_active,
+    // folio_set_unevictable; folio_batch_move_lru sets PG_lru. An active folio is isolated,
+    // mlocked while off the LRU (mlock_folio sets PG_mlocked at once), and put back.
+    fixture<folio_batch_size> t;
+    auto& f = on_lru(t);
+    t.caches.folio_activate(0, f);
+    t.caches.lru_add_drain(0);
+    ASSERT_TRUE(f.test(pg::active));
+    ASSERT_TRUE(folio_isolate_lru(f));
+    t.caches.mlock_folio(1, f);
+    t.caches.folio_putback_lru(0, f);
+    t.caches.lru_add_drain(0);
+    EXPECT_FALSE(f.test(pg::active));
+    EXPECT_TRUE(f.test(pg::unevictable));
+    EXPECT_TRUE(f.test(pg::lru));
+    EXPECT_EQ(f.ref_count(), 2); // page cache + CPU 1's mlock entry
+}
+
+TEST(LruMoveTail, ClearsActiveAndSkipsUnevictable)
+{
+    // mm/swap.c lru_move_tail: `if (folio_test_unevictable(folio)) return;` else
+    // folio_clear_active and onto the inactive tail; folio_batch_move_lru restores PG_lru.
+    fixture<folio_batch_size> t;
+    auto& f = on_lru(t);
+    t.caches.folio_activate(0, f);
+    t.caches.lru_add_drain(0);
+    t.caches.folio_rotate_reclaimable(0, f);
+    EXPECT_EQ(f.ref_count(), 2);
+    t.caches.lru_add_drain(0);
+    EXPECT_FALSE(f.test(pg::active));
+    EXPECT_TRUE(f.test(pg::lru));
+    EXPECT_EQ(f.ref_count(), 1);
+
+    // Queued on CPU 1 while evictable, made unevictable on CPU 0 before CPU 1 drains: the
+    // move is skipped, only the batch reference goes.
+    auto& g = on_lru(t);
+    t.caches.folio_rotate_reclaimable(1, g);
+    t.caches.mlock_folio(0, g);
+    t.caches.lru_add_drain(0);
+    const flag_set before = g.flags();
+    t.caches.lru_add_drain(1);
+    EXPECT_EQ(g.flags(), before);
+    EXPECT_TRUE(g.test(pg::unevictable));
+    EXPECT_EQ(g.ref_count(), 1);
+}
+
+TEST(LruMoveTail, NonLruAddBatchesNeedPgLruAtAddAndAtProcessing)
+{
+    // 6.12.117 mm/swap.c: folio_activate, folio_rotate_reclaimable, deactivate_file_folio,
+    // folio_deactivate and folio_mark_lazyfree each return when !folio_test_lru, in both eras
+    // (clear_on_add: __folio_batch_add_and_move's test-and-clear fails). An isolated folio is
+    // therefore never queued.
+    for (auto era : {lru_era::classic, lru_era::clear_on_add}) {
+        fixture<folio_batch_size> t({.nr_cpus = 1, .era = era});
+        auto& f = t.folios.emplace_back(full_folio::state{.pfn = 0x900});
+        folio_add_new_anon_rmap(f, anon_mapping);
+        t.caches.folio_add_lru(0, f);
+        folio_put(f);
+        t.caches.lru_add_drain(0);
+        ASSERT_TRUE(folio_isolate_lru(f));
+        t.caches.folio_activate(0, f);
+        t.caches.folio_rotate_reclaimable(0, f);
+        t.caches.deactivate_file_folio(0, f);
+        t.caches.folio_mark_lazyfree(0, f);
+        folio_set_flag(f, pg::active);
+        t.caches.folio_deactivate(0, f);
+        EXPECT_EQ(t.caches.queued(f), 0);
+        EXPECT_EQ(f.ref_count(), 2); // pte + isolation
+    }
+    // Classic era: queued on the LRU, isolated before processing. folio_batch_move_lru's
+    // folio_test_clear_lru fails: `continue`, no move (PG_active stays), PG_lru not set
+    // back; folios_put still drops the batch reference.
+    fixture<folio_batch_size> t({.nr_cpus = 1, .era = lru_era::classic});
+    auto& f = on_lru(t);
+    t.caches.folio_activate(0, f);
+    t.caches.lru_add_drain(0);
+    t.caches.folio_rotate_reclaimable(0, f);
+    ASSERT_TRUE(folio_isolate_lru(f));
+    t.caches.lru_add_drain(0);
+    EXPECT_TRUE(f.test(pg::active));
+    EXPECT_FALSE(f.test(pg::lru));
+    EXPECT_EQ(f.ref_count(), 2); // page cache + isolation
+}
+
+TEST(LruDeactivateFile, SkipsMappedFoliosAndMarksDirtyOnesForReclaim)
+{
+    // mm/swap.c lru_deactivate_file: return if folio_test_unevictable or folio_mapped; else
+    // clear PG_active and PG_referenced; writeback or dirty -> folio_set_reclaim (head of
+    // inactive), clean -> tail of inactive, no PG_reclaim.
+    fixture<folio_batch_size> t({.nr_cpus = 1});
+    auto make = [&] {
+        auto& f = on_lru(t);
+        t.caches.folio_activate(0, f);
+        t.caches.lru_add_drain(0);
+        folio_set_flag(f, pg::referenced);
+        return &f;
+    };
+    auto& mapped = *make();
+    folio_add_rmap_ptes(mapped); // mapcount 1, +1 pte reference
+    auto& dirty = *make();
+    folio_set_flag(dirty, pg::dirty);
+    auto& wb = *make();
+    folio_set_flag(wb, pg::writeback);
+    auto& clean = *make();
+    for (auto* f : {&mapped, &dirty, &wb, &clean})
+        t.caches.deactivate_file_folio(0, *f);
+    t.caches.lru_add_drain(0);
+
+    EXPECT_TRUE(mapped.test(pg::active)); // "Some processes are using the folio"
+    EXPECT_TRUE(mapped.test(pg::referenced));
+    EXPECT_FALSE(mapped.test(pg::reclaim));
+    EXPECT_EQ(mapped.ref_count(), 2); // page cache + pte
+    for (auto* f : {&dirty, &wb}) {
+        EXPECT_FALSE(f->test(pg::active));
+        EXPECT_FALSE(f->test(pg::referenced));
+        EXPECT_TRUE(f->test(pg::reclaim));
+        EXPECT_TRUE(f->test(pg::lru));
+    }
+    EXPECT_FALSE(clean.test(pg::active));
+    EXPECT_FALSE(clean.test(pg::referenced));
+    EXPECT_FALSE(clean.test(pg::reclaim));
+    EXPECT_EQ(clean.ref_count(), 1);
+}
+
+TEST(LruDeactivate, InactiveFolioIsLeftAloneUnlessLruGenIsEnabled)
+{
+    // mm/swap.c lru_deactivate: `if (folio_test_unevictable(folio) ||
+    // !(folio_test_active(folio) || lru_gen_enabled())) return;` else clear PG_active and
+    // PG_referenced. f (active, referenced) is queued on CPU 1 by folio_deactivate; CPU 0's
+    // lru_move_tail makes it inactive (PG_referenced untouched) before CPU 1 drains.
+    for (bool lru_gen : {false, true}) {
+        fixture<folio_batch_size> t({.nr_cpus = 2, .lru_gen_enabled = lru_gen});
+        auto& f = on_lru(t);
+        t.caches.folio_activate(0, f);
+        t.caches.lru_add_drain(0);
+        folio_set_flag(f, pg::referenced);
+        t.caches.folio_deactivate(1, f);
+        t.caches.folio_rotate_reclaimable(0, f);
+        t.caches.lru_add_drain(0);
+        ASSERT_FALSE(f.test(pg::active));
+        ASSERT_TRUE(f.test(pg::referenced));
+        t.caches.lru_add_drain(1);
+        EXPECT_EQ(f.test(pg::referenced), !lru_gen) << "lru_gen " << lru_gen;
+        EXPECT_EQ(f.ref_count(), 1);
+        // folio_deactivate's own test is the same: an inactive folio is queued only with lru_gen.
+        t.caches.folio_deactivate(1, f);
+        EXPECT_EQ(t.caches.queued(f), lru_gen ? 1 : 0);
+    }
+}
+
 } // namespace
 } // namespace foliorc::test
