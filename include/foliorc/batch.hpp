@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -226,22 +227,42 @@ public:
 
     // ---- queuing (mm/mlock.c): never touches PG_lru when queued ----
 
+    // mlock_folio (mm/mlock.c): folio_test_set_mlocked, folio_get, queue mlock_lru(folio).
     void mlock_folio(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
         set_flag_if_clear(f, pg::mlocked, "mlock_folio");
         queue(cpu, batch_kind::mlock, f, mlock_tag::lru, "mlock_folio");
     }
+    // mlock_new_folio (mm/mlock.c): folio_set_mlocked, folio_get, queue mlock_new(folio). Its
+    // caller folio_add_lru_vma has VM_BUG_ON_FOLIO(folio_test_lru(folio)), refused here.
     void mlock_new_folio(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
+        if (f.test(pg::lru))
+            detail::fail(errc::wrong_state, f.pfn(), "mlock_new_folio: PG_lru already set");
         set_flag_if_clear(f, pg::mlocked, "mlock_new_folio");
         queue(cpu, batch_kind::mlock, f, mlock_tag::new_folio, "mlock_new_folio");
     }
+    // munlock_folio (mm/mlock.c): folio_get, queue the untagged folio; "folio_test_clear_mlocked
+    // must be left to __munlock_folio(), which will check whether the folio is multiply
+    // mlocked".
     void munlock_folio(unsigned cpu, F& f)
     {
         check_cpu(cpu, f.pfn());
         queue(cpu, batch_kind::mlock, f, mlock_tag::munlock, "munlock_folio");
+    }
+
+    // folio->mlock_count (mm/mlock.c): how many locked vmas the mlock batch processing has
+    // counted for a folio on the unevictable LRU. The kernel keeps it in the folio's lru field,
+    // which means something only while the folio is PG_unevictable (the unevictable "list" is
+    // not a list); here it lives in a map, set where the kernel sets it and dropped (read as
+    // 0) where the kernel clears PG_unevictable and reuses the field. It undercounts on
+    // purpose (lru_add sets 0), "let page reclaim fix it".
+    unsigned mlock_count(const F& f) const
+    {
+        auto it = mlock_counts_.find(&f);
+        return it == mlock_counts_.end() ? 0 : it->second;
     }
 
     // ---- draining ----
@@ -420,8 +441,9 @@ private:
                 F& f = *e.folio;
                 typename F::change c{k == batch_kind::mlock ? "mlock_folio_batch" : "folio_batch_move_lru"};
                 c.ref(batch_holder(k, cpu), -1);
-                effect(k, e.tag, f, c);
+                const count_update u = effect(k, e.tag, f, c);
                 f.apply(c);
+                commit(u, f);
                 ++counters_.entries_processed;
             }
         } catch (...) {
@@ -435,7 +457,84 @@ private:
     // Unevictable mappings (AS_UNEVICTABLE: ramfs, SHM_LOCK) are not modelled.
     static constexpr bool evictable(const F& f) noexcept { return !f.test(pg::mlocked); }
 
-    void effect(batch_kind k, mlock_tag tag, const F& f, typename F::change& c) const
+    // What an entry's processing does to folio->mlock_count, committed after the folio change.
+    struct count_update {
+        enum class what : std::uint8_t { keep, set, drop } op = what::keep;
+        unsigned value = 0;
+        static constexpr count_update set(unsigned v) noexcept { return {what::set, v}; }
+        static constexpr count_update drop() noexcept { return {what::drop, 0}; }
+    };
+    void commit(const count_update& u, const F& f)
+    {
+        if (u.op == count_update::what::set)
+            mlock_counts_[&f] = u.value;
+        else if (u.op == count_update::what::drop)
+            mlock_counts_.erase(&f);
+    }
+
+    // __mlock_folio (mm/mlock.c, 6.12.117; __mlock_page in 6.1.192).
+    count_update mlock_effect(const F& f, typename F::change& c) const
+    {
+        // "There is nothing more we can do while it's off LRU": !folio_test_clear_lru -> return.
+        if (!f.test(pg::lru))
+            return {};
+        c.set.set(pg::lru); // out: folio_set_lru
+        if (evictable(f)) {
+            // "PG_mlocked must have got cleared already by another CPU": rescue an
+            // unevictable folio (folio_clear_unevictable, UNEVICTABLE_PGRESCUED).
+            if (f.test(pg::unevictable)) {
+                c.clear.set(pg::unevictable);
+                return count_update::drop();
+            }
+            return {};
+        }
+        if (f.test(pg::unevictable)) { // already counted once: folio->mlock_count++
+            if (f.test(pg::mlocked))
+                return count_update::set(mlock_count(f) + 1);
+            return {};
+        }
+        c.clear.set(pg::active);
+        c.set.set(pg::unevictable);
+        return count_update::set(f.test(pg::mlocked) ? 1 : 0); // !!folio_test_mlocked
+    }
+
+    // __mlock_new_folio (mm/mlock.c): not evictable -> PG_unevictable, mlock_count =
+    // !!PG_mlocked; onto the LRU either way (folio_set_lru). PG_active is not touched.
+    count_update mlock_new_effect(const F& f, typename F::change& c) const
+    {
+        c.set.set(pg::lru);
+        if (evictable(f)) // "As above, this is a little surprising, but possible"
+            return {};
+        c.set.set(pg::unevictable);
+        return count_update::set(f.test(pg::mlocked) ? 1 : 0);
+    }
+
+    // __munlock_folio (mm/mlock.c).
+    count_update munlock_effect(const F& f, typename F::change& c) const
+    {
+        const bool isolated = f.test(pg::lru); // folio_test_clear_lru succeeded
+        unsigned count = mlock_count(f);
+        if (isolated) {
+            c.set.set(pg::lru); // out: if (isolated) folio_set_lru
+            if (f.test(pg::unevictable)) {
+                // "Then mlock_count is maintained, but might undercount"
+                if (count)
+                    --count;
+                if (count) // another locked vma still counts: PG_mlocked stays
+                    return count_update::set(count);
+            }
+        }
+        // munlock: folio_test_clear_mlocked. Then "folio_evictable() has to be checked *after*
+        // clearing Mlocked": isolated && unevictable && evictable -> folio_clear_unevictable.
+        c.clear.set(pg::mlocked);
+        if (isolated && f.test(pg::unevictable)) { // evictable now: no unevictable mappings here
+            c.clear.set(pg::unevictable);
+            return count_update::drop();
+        }
+        return {}; // off the LRU: PG_unevictable stays (UNEVICTABLE_PGSTRANDED)
+    }
+
+    count_update effect(batch_kind k, mlock_tag tag, const F& f, typename F::change& c) const
     {
         const bool lru = f.test(pg::lru);
         switch (k) {
@@ -444,31 +543,23 @@ private:
             // first (an evictable folio that was unevictable is rescued), then if
             // !folio_evictable: PG_active cleared, PG_unevictable set. folio_batch_move_lru
             // then sets PG_lru. (A set flag wins over a cleared one in a change.)
+            // folio->mlock_count = 0 for an unevictable one ("Err on the safe side,
+            // underestimate"); an evictable one's lru field is a list link again.
             c.clear.set(pg::unevictable);
-            if (!evictable(f)) {
-                c.clear.set(pg::active);
-                c.set.set(pg::unevictable);
-            }
             c.set.set(pg::lru);
-            return;
+            if (evictable(f))
+                return count_update::drop();
+            c.clear.set(pg::active);
+            c.set.set(pg::unevictable);
+            return count_update::set(0);
         case batch_kind::mlock:
-            if (tag == mlock_tag::new_folio) { // __mlock_new_folio: onto the LRU, unevictable
-                if (f.test(pg::mlocked)) {
-                    c.clear.set(pg::active);
-                    c.set.set(pg::unevictable);
-                }
-                c.set.set(pg::lru);
-            } else if (tag == mlock_tag::lru) { // __mlock_folio: only if still on the LRU
-                if (lru && f.test(pg::mlocked)) {
-                    c.clear.set(pg::active);
-                    c.set.set(pg::unevictable);
-                }
-            } else { // __munlock_folio
-                c.clear.set(pg::mlocked);
-                if (lru)
-                    c.clear.set(pg::unevictable);
-            }
-            return;
+            // mlock_folio_batch (mm/mlock.c): LRU_FOLIO -> __mlock_folio, NEW_FOLIO ->
+            // __mlock_new_folio, untagged -> __munlock_folio.
+            if (tag == mlock_tag::lru)
+                return mlock_effect(f, c);
+            if (tag == mlock_tag::new_folio)
+                return mlock_new_effect(f, c);
+            return munlock_effect(f, c);
         default:
             break;
         }
@@ -476,7 +567,7 @@ private:
         // continue;` then move_fn, then folio_set_lru. In the clear_on_add era (33dfe9204f29)
         // PG_lru was cleared at queueing and the move is unconditional.
         if (cfg_.era == lru_era::classic && !lru)
-            return;
+            return {};
         c.set.set(pg::lru);
         const bool unevictable = f.test(pg::unevictable);
         switch (k) {
@@ -518,11 +609,13 @@ private:
         default:
             break;
         }
+        return {};
     }
 
     lru_caches_config cfg_;
     std::vector<cpu_fbatches> cpus_;
     drain_counters counters_{};
+    std::map<const F*, unsigned> mlock_counts_; // folio->mlock_count, see mlock_count()
     int disabled_ = 0;
 };
 
