@@ -283,8 +283,8 @@ TEST(Batch, HugetlbIsolatesOnceUntilPutBack)
 
 // ---- Rules checked against mm/swap.c and mm/mlock.c of 6.12.117 (and 6.1.192) ----
 namespace foliorc::test {
-namespace {
 
+// Outside the unnamed namespace: clang warns about an unused friend operator== there.
 // A ledger that also records, for every reference a batch drops, which batch dropped it and on
 // which CPU the model was running at that moment (set by lru_caches_config::on_cpu).
 struct drain_log {
@@ -311,6 +311,7 @@ public:
 private:
     drain_log* log_ = nullptr;
 };
+namespace {
 using logged_folio = basic_folio<int, mapping, logging_ledger>;
 
 struct logged {
