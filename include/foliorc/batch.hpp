@@ -1,6 +1,8 @@
 // foliorc/batch.hpp — batches: folio_batch, the per-CPU LRU batches of mm/swap.c and the mlock
 // batch of mm/mlock.c, with their references, flush triggers and drains (kernel-facts.md 4).
 // Each queued entry holds one reference, recorded in the ledger as that batch kind on that CPU.
+// The flag effects of processing, the drain order and folio->mlock_count follow mm/swap.c and
+// mm/mlock.c of 6.12.117 (read from Debian's linux-source-6.12; 6.1.192 differences noted).
 #pragma once
 
 #include <array>
@@ -330,10 +332,12 @@ public:
             }
     }
 
-    // lru_cache_disable: every add flushes at once until lru_cache_enable; starts with a forced
-    // drain of every CPU.
+    // lru_cache_disable (mm/swap.c): atomic_inc(&lru_disable_count), then
+    // __lru_add_drain_all(true), forced past the drain generation (not modelled, so the same
+    // drain). Every add then flushes at once until lru_cache_enable.
     void lru_cache_disable(unsigned cpu)
     {
+        check_cpu(cpu);
         ++disabled_;
         lru_add_drain_all(cpu);
     }
@@ -412,8 +416,9 @@ private:
         queue(cpu, k, f, mlock_tag::munlock, op);
     }
 
-    // folio_get + folio_batch_add; flush when full, for a folio that may not be cached, or while
-    // the LRU cache is disabled.
+    // __folio_batch_add_and_move (mm/swap.c) and mlock_folio & co (mm/mlock.c): folio_get +
+    // folio_batch_add; flush when full, for a folio that may not be cached
+    // (!folio_may_be_lru_cached, 2da6de30e60d), or while lru_cache_disabled().
     void queue(unsigned cpu, batch_kind k, F& f, mlock_tag tag, std::string_view op)
     {
         auto& b = at(cpu)[std::size_t(k)];
