@@ -56,6 +56,24 @@ struct kabi_collect_log {
 };
 
 struct kabi_name { const char *name; long value; };
+struct kabi_flag_name { unsigned long mask; const char *name; };
+
+/* One conversion of one printk call: the format's first word ("page:", "head:", "%sflags:",
+ * "page_type:", "memcg:", ...), the literal word just before the conversion ("refcount:"), the
+ * conversion ('d', 'u', 'x', 's', 'p'; 'G' for %pGp) and the value printed. */
+struct kabi_field {
+	char line[16];
+	char key[32];
+	char conv;
+	long num;                /* d u x; p: the pointer (0 for NULL); G: the flags word */
+	char str[48];            /* s */
+};
+#define KABI_MAX_FIELDS 64
+struct kabi_dump {
+	char text[8192];
+	int nr_fields;
+	struct kabi_field fields[KABI_MAX_FIELDS];
+};
 
 struct kabi_api {
 	const char *version;                   /* "6.12.117", from the tree's Makefile */
@@ -77,8 +95,10 @@ struct kabi_api {
 	                int has_folios, struct kabi_collect_log *log);
 	int has_folio_arrays;                  /* 6.12: pages or folios; 6.1: pages only */
 
-	/* dumps: dump_page()'s text for page `idx` of the folio into buf */
-	int (*dump)(const struct kabi_folio *f, unsigned long idx, char *buf, size_t len);
+	/* dumps: dump_page()'s text for page `idx` of the folio, and every value printk was given */
+	void (*dump)(const struct kabi_folio *f, unsigned long idx, struct kabi_dump *out);
+	const struct kabi_flag_name *flag_names; /* __def_pageflag_names, as %pGp walks it */
+	int nr_flag_names;
 
 	/* batches */
 	long pagevec_size, folio_batch_slots;

@@ -8,7 +8,12 @@
 
 #include <stdlib.h>
 
-int kstub_warned;
+/* The kernel's non-static functions, renamed per version: both versions link into one program. */
+#define KSTUB_CAT2(a, b) a##_##b
+#define KSTUB_CAT(a, b) KSTUB_CAT2(a, b)
+#define folio_mapping KSTUB_CAT(folio_mapping, KVER)
+#define folio_mapcount KSTUB_CAT(folio_mapcount, KVER)
+#define __page_mapcount KSTUB_CAT(__page_mapcount, KVER)
 
 /* ---- enum pageflags and the page types, verbatim ---- */
 #include "pageflags.h"
@@ -217,7 +222,7 @@ static struct kfolio *kstub_lookup(const struct page *page)
 	return NULL;
 }
 
-unsigned long kstub_page_to_pfn(const struct page *page)
+static unsigned long kstub_page_to_pfn(const struct page *page)
 {
 	struct kfolio *k = kstub_lookup(page);
 	return k ? k->desc->pfn + (unsigned long)(page - k->pages) : 0;
@@ -261,7 +266,7 @@ static int k_migrate_expected_refs(const struct kabi_folio *f)
 	memset(&dst, 0, sizeof(dst));
 	kstub_migrate_expected = -1;
 	/* The refcount __migrate_folio accepts is unique: try the one its first test reads. */
-	for (int ref = 0; ref < 4096 && kstub_migrate_expected < 0; ++ref) {
+	for (int ref = 0; ref <= (1 << 20) && kstub_migrate_expected < 0; ++ref) {
 		src->_refcount.counter = ref;
 		__migrate_folio(folio_mapping(src), &dst, src, NULL, MIGRATE_SYNC);
 	}
@@ -394,11 +399,13 @@ static void k_collect(struct kabi_folio *folios, int nr_folios, const int *entri
 /* ---- dumps ---- */
 #include "pageflag_names.h"
 struct trace_print_flags { unsigned long mask; const char *name; };
-const struct trace_print_flags kstub_pageflag_names[] = { __def_pageflag_names, {0, NULL} };
+static const struct trace_print_flags kstub_pageflag_names[] = { __def_pageflag_names, {0, NULL} };
 #define pageflag_names kstub_pageflag_names
+static const struct kabi_flag_name k_flag_names[] = { __def_pageflag_names };
 
 int kstub_vsnprintf(char *buf, size_t size, const char *fmt, va_list args,
-                    const struct trace_print_flags *names, long nr_pageflags);
+                    const struct trace_print_flags *names, long nr_pageflags, struct kabi_dump *rec);
+static struct kabi_dump *kstub_rec;
 static char *kstub_out;
 static size_t kstub_out_len, kstub_out_used;
 static void kstub_printk(const char *fmt, ...)
@@ -406,7 +413,7 @@ static void kstub_printk(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	int n = kstub_vsnprintf(kstub_out + kstub_out_used, kstub_out_len - kstub_out_used, fmt, ap,
-	                        kstub_pageflag_names, __NR_PAGEFLAGS);
+	                        kstub_pageflag_names, __NR_PAGEFLAGS, kstub_rec);
 	va_end(ap);
 	if (n > 0)
 		kstub_out_used += (size_t)n < kstub_out_len - kstub_out_used ? (size_t)n
@@ -420,13 +427,16 @@ static void print_hex_dump(const char *level, const char *prefix_str, int prefix
                            int groupsize, const void *buf, size_t len, bool ascii)
 {
 	const unsigned long *w = buf;
+	struct kabi_dump *rec = kstub_rec;
 	size_t i, n = len / sizeof(unsigned long), per_row = (size_t)rowsize / (size_t)groupsize;
+	kstub_rec = NULL; /* raw rows: not fields */
 	for (i = 0; i < n; i += per_row) {
 		kstub_printk("%s", prefix_str);
 		for (size_t j = i; j < i + per_row && j < n; j++)
 			kstub_printk(j == i ? "%016lx" : " %016lx", w[j]);
 		kstub_printk("\n");
 	}
+	kstub_rec = rec;
 }
 /* fs/inode.c dump_mapping(): what the harness knows of the mapping is not an inode; it prints
  * the aops line with the fields the parser reads. */
@@ -449,22 +459,23 @@ static bool kstub_cma;
 #include "debug.h"
 #endif
 
-static int k_dump(const struct kabi_folio *f, unsigned long idx, char *buf, size_t len)
+static void k_dump(const struct kabi_folio *f, unsigned long idx, struct kabi_dump *out)
 {
 	struct kabi_folio copy = *f;
 	struct folio *folio = kstub_make_folio(&copy);
 	if (idx >= (unsigned long)kstub_folios[0].nr_alloc)
 		idx = 0;
-	kstub_out = buf;
-	kstub_out_len = len;
+	memset(out, 0, sizeof(*out));
+	kstub_rec = out;
+	kstub_out = out->text;
+	kstub_out_len = sizeof out->text;
 	kstub_out_used = 0;
-	buf[0] = 0;
 	kstub_cma = f->cma;
 	/* dump_page(): the page, then the reason */
 	__dump_page(&folio->page + idx);
 	kstub_printk("page dumped because: %s\n", "conformance");
+	kstub_rec = NULL;
 	kstub_free_folios();
-	return (int)kstub_out_used;
 }
 
 /* ---- batches ---- */
@@ -521,6 +532,8 @@ const struct kabi_api KABI_NAME = {
 	.has_folio_arrays = 1,
 #endif
 	.dump = k_dump,
+	.flag_names = k_flag_names,
+	.nr_flag_names = (int)ARRAY_SIZE(k_flag_names),
 	.pagevec_size = PAGEVEC_SIZE,
 	.folio_batch_slots = (long)ARRAY_SIZE(kstub_fbatch.folios),
 #if KVER >= 612

@@ -40,7 +40,7 @@
 #define EBUSY 16
 
 /* WARN_ON_ONCE: recorded, so the checks can compare the kernel's warning with foliorc's. */
-extern int kstub_warned;
+static int kstub_warned;
 #define WARN_ON_ONCE(c) ({ int __c = !!(c); if (__c) kstub_warned = 1; __c; })
 #define VM_BUG_ON_FOLIO(c, f) ((void)0)
 #define VM_WARN_ON_FOLIO(c, f) ((void)0)
@@ -149,7 +149,7 @@ static inline unsigned long _compound_head(const struct page *page)
 #define folio_page_idx(folio, p) ((p) - &(folio)->page)
 
 /* The harness's memory map: pfn of each registered page range. */
-unsigned long kstub_page_to_pfn(const struct page *page);
+static unsigned long kstub_page_to_pfn(const struct page *page);
 #define page_to_pfn(p) kstub_page_to_pfn(p)
 #define folio_pfn(f) page_to_pfn(&(f)->page)
 #define MAX_FOLIO_NR_PAGES (1UL << 18)

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kabi.h"
+
 struct trace_print_flags { unsigned long mask; const char *name; };
 
 struct outbuf { char *buf; size_t size, len; };
@@ -45,7 +47,10 @@ static void page_flags(struct outbuf *o, unsigned long flags, const struct trace
                        long nr_pageflags)
 {
 	unsigned long main_flags = flags & ((1UL << nr_pageflags) - 1);
-	putf(o, "%#lx(", flags);
+	if (flags)
+		putf(o, "%#lx(", flags);
+	else
+		puts_(o, "0x0(");
 	int append = 0;
 	if (main_flags) {
 		unsigned long f = main_flags;
@@ -59,17 +64,46 @@ static void page_flags(struct outbuf *o, unsigned long flags, const struct trace
 				puts_(o, "|");
 		}
 		if (f)
-			putf(o, "%#lx", f);
+			putf(o, "%#lx", f); /* non-zero here */
 		append = 1;
 	}
 	/* the fields area: node and zone (0 here: the harness's flags words carry no fields) */
 	putf(o, "%snode=0|zone=0)", append ? "|" : "");
 }
 
+/* The format's first word and the literal word before position `at`. */
+static void record(struct kabi_dump *rec, const char *fmt0, const char *at, char conv, long num,
+                   const char *str)
+{
+	if (!rec || rec->nr_fields >= KABI_MAX_FIELDS)
+		return;
+	struct kabi_field *f = &rec->fields[rec->nr_fields++];
+	memset(f, 0, sizeof(*f));
+	size_t n = strcspn(fmt0, " \n%");
+	if (n == 0) /* "%sflags: ...": the word after the leading conversion */
+		n = 2 + strcspn(fmt0 + 2, " \n%");
+	if (n >= sizeof f->line)
+		n = sizeof f->line - 1;
+	memcpy(f->line, fmt0, n);
+	const char *b = at;
+	while (b > fmt0 && b[-1] != ' ' && b[-1] != '\n' && b[-1] != '(' && !(b - 2 >= fmt0 && b[-2] == '%'))
+		b--;
+	n = (size_t)(at - b);
+	if (n >= sizeof f->key)
+		n = sizeof f->key - 1;
+	memcpy(f->key, b, n);
+	f->conv = conv;
+	f->num = num;
+	if (str) {
+		strncpy(f->str, str, sizeof f->str - 1);
+	}
+}
+
 int kstub_vsnprintf(char *buf, size_t size, const char *fmt, va_list args,
-                    const struct trace_print_flags *names, long nr_pageflags)
+                    const struct trace_print_flags *names, long nr_pageflags, struct kabi_dump *rec)
 {
 	struct outbuf o = {buf, size, 0};
+	const char *fmt0 = fmt;
 	while (*fmt) {
 		if (*fmt != '%') {
 			put(&o, fmt++, 1);
@@ -97,31 +131,45 @@ int kstub_vsnprintf(char *buf, size_t size, const char *fmt, va_list args,
 		memcpy(spec, start, sl);
 		spec[sl] = 0;
 		switch (conv) {
-		case 'd': case 'i':
+		case 'd': case 'i': {
+			long v = longs ? va_arg(args, long) : va_arg(args, int);
 			if (longs)
-				putf(&o, spec, va_arg(args, long));
+				putf(&o, spec, v);
 			else
-				putf(&o, spec, va_arg(args, int));
+				putf(&o, spec, (int)v);
+			record(rec, fmt0, start, 'd', v, NULL);
 			break;
-		case 'u': case 'x': case 'X': case 'o':
-			if (longs)
-				putf(&o, spec, va_arg(args, unsigned long));
+		}
+		case 'u': case 'x': case 'X': case 'o': {
+			unsigned long v = longs ? va_arg(args, unsigned long) : va_arg(args, unsigned int);
+			if (v == 0 && conv == 'x' && memchr(spec, '#', sl))
+				puts_(&o, "0x0"); /* lib/vsprintf.c number(): "0x" even for zero */
+			else if (longs)
+				putf(&o, spec, v);
 			else
-				putf(&o, spec, va_arg(args, unsigned int));
+				putf(&o, spec, (unsigned int)v);
+			record(rec, fmt0, start, conv == 'u' ? 'u' : 'x', (long)v, NULL);
 			break;
+		}
 		case 'c':
 			putf(&o, "%c", va_arg(args, int));
 			break;
 		case 's': {
 			const char *s = va_arg(args, const char *);
 			puts_(&o, s ? s : "(null)");
+			record(rec, fmt0, start, 's', 0, s ? s : "(null)");
 			break;
 		}
 		case 'p': {
 			const void *p = va_arg(args, const void *);
 			if (*fmt == 'G' && fmt[1] == 'p') {
 				page_flags(&o, *(const unsigned long *)p, names, nr_pageflags);
+				record(rec, fmt0, start, 'G', (long)*(const unsigned long *)p, NULL);
 				fmt += 2;
+				break;
+			}
+			record(rec, fmt0, start, 'p', (long)(uintptr_t)p, NULL);
+			if (0) {
 			} else if (*fmt == 'x') {
 				putf(&o, "%016lx", (unsigned long)(uintptr_t)p);
 				fmt++;
