@@ -479,7 +479,6 @@ static void k_dump(const struct kabi_folio *f, unsigned long idx, struct kabi_du
 }
 
 /* ---- batches ---- */
-#if KVER >= 612
 /* lru_add()'s environment: no unevictable mappings (AS_UNEVICTABLE), no statistics, no lists. */
 #define mapping_unevictable(m) false
 #define rcu_read_lock() ((void)0)
@@ -487,22 +486,23 @@ static void k_dump(const struct kabi_folio *f, unsigned long idx, struct kabi_du
 #define __count_vm_events(item, nr) ((void)#item, (void)(nr))
 #define lruvec_add_folio(lruvec, folio) ((void)0)
 #define trace_mm_lru_insertion(folio) ((void)0)
-#endif
 #include "batch.h"
 #include "mlock.h"
-#if KVER >= 612
 static unsigned long k_lru_add(unsigned long flags, int mapping)
 {
 	struct kabi_folio d = {.flags = flags, .mapping = mapping, .refcount = 2};
 	struct folio *folio = kstub_make_folio(&d);
 	struct lruvec lruvec = {0};
+#if KVER >= 612
 	lru_add(&lruvec, folio);
+#else
+	lru_add_fn(&lruvec, folio); /* 6.1's name */
+#endif
 	folio_set_lru(folio); /* folio_batch_move_lru(): after move_fn */
 	unsigned long r = folio->flags;
 	kstub_free_folios();
 	return r;
 }
-#endif
 
 static struct folio_batch kstub_fbatch;
 static const struct kabi_name k_pageflags[] = {
@@ -543,5 +543,6 @@ const struct kabi_api KABI_NAME = {
 #else
 	.mlock_lru_tag = LRU_PAGE,
 	.mlock_new_tag = NEW_PAGE,
+	.lru_add = k_lru_add,
 #endif
 };

@@ -606,9 +606,10 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
     std::string bad;
     auto expect = [&](bool ok, const kabi_field& f, const std::string& got) {
         if (!ok)
-            kinds.push_back(std::string(f.line) + " " + f.key + (f.conv == 's' ? " %s" : "")),
-            bad += std::string(bad.empty() ? "" : "; ") + "'" + f.line + " " + f.key + "' printed " +
-                   (f.conv == 's' ? std::string(f.str) : std::to_string(f.num)) + ", parser read " + got;
+            kinds.push_back(std::string(f.line) + " " + f.key + "%" + (f.conv == 'G' ? std::string("pGp") : std::string(1, f.conv))),
+            bad += std::string(bad.empty() ? "" : "; ") + "'" + f.line + " " + f.key + "%" +
+                   (f.conv == 'G' ? std::string("pGp") : std::string(1, f.conv)) + "' printed '" +
+                   (f.conv == 's' ? std::string(f.str) : std::to_string(f.num)) + "', parser read " + got;
     };
     auto show = [](const auto& o) { return o ? std::to_string(*o) : std::string("nothing"); };
     int type_strings = 0;
@@ -909,8 +910,10 @@ void print(const result& r, bool json, bool verbose)
     std::printf("\n");
     if (!r.first.empty())
         std::printf("  first disagreement: %s\n", r.first.c_str());
-    if (verbose)
-        for (const auto& [k, n] : r.kinds)
+    // what disagreed, by kind (all of them with --verbose)
+    int shown = 0;
+    for (const auto& [k, n] : r.kinds)
+        if (verbose || (r.disagreements && shown++ < 6))
             std::printf("  %6ld x %s\n", n, k.c_str());
 }
 

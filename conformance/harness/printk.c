@@ -72,6 +72,7 @@ static void page_flags(struct outbuf *o, unsigned long flags, const struct trace
 }
 
 /* The format's first word and the literal word before position `at`. */
+static const char *prev_end; /* end of the previous conversion in the format being printed */
 static void record(struct kabi_dump *rec, const char *fmt0, const char *at, char conv, long num,
                    const char *str)
 {
@@ -86,7 +87,7 @@ static void record(struct kabi_dump *rec, const char *fmt0, const char *at, char
 		n = sizeof f->line - 1;
 	memcpy(f->line, fmt0, n);
 	const char *b = at;
-	while (b > fmt0 && b[-1] != ' ' && b[-1] != '\n' && b[-1] != '(' && !(b - 2 >= fmt0 && b[-2] == '%'))
+	while (b > prev_end && b[-1] != ' ' && b[-1] != '\n' && b[-1] != '(')
 		b--;
 	n = (size_t)(at - b);
 	if (n >= sizeof f->key)
@@ -104,6 +105,7 @@ int kstub_vsnprintf(char *buf, size_t size, const char *fmt, va_list args,
 {
 	struct outbuf o = {buf, size, 0};
 	const char *fmt0 = fmt;
+	prev_end = fmt;
 	while (*fmt) {
 		if (*fmt != '%') {
 			put(&o, fmt++, 1);
@@ -189,6 +191,7 @@ int kstub_vsnprintf(char *buf, size_t size, const char *fmt, va_list args,
 		default:
 			put(&o, start, (size_t)(fmt - start));
 		}
+		prev_end = fmt;
 	}
 	if (o.size)
 		o.buf[o.len < o.size ? o.len : o.size - 1] = 0;
