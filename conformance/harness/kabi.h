@@ -106,6 +106,12 @@ struct kabi_api {
 	/* lru_add() (6.12 mm/swap.c) on a folio with these flags, then folio_batch_move_lru's
 	 * folio_set_lru; returns the flags afterwards. NULL where not compiled. */
 	unsigned long (*lru_add)(unsigned long flags, int mapping);
+	/* 6.12 mm/mlock.c: op 0 mlock_folio, 1 mlock_new_folio, 2 munlock_folio, then
+	 * mlock_drain_local(); returns the flags afterwards, *refcount the refcount (it starts at 1). */
+	/* whether a VM_BUG_ON_FOLIO condition held since the last call (then reset) */
+	int (*take_vm_bug)(void);
+	unsigned long (*mlock)(unsigned long flags, int order, int mapping, int op, int mlock_count,
+	                       int *refcount);
 };
 
 extern const struct kabi_api kabi_6_12;

@@ -31,7 +31,9 @@
 	static inline void folio_clear_##fname(struct folio *folio)                     \
 	{ clear_bit(bit, &folio->flags); }                                              \
 	static inline bool folio_test_clear_##fname(struct folio *folio)                \
-	{ bool r = test_bit(bit, &folio->flags); clear_bit(bit, &folio->flags); return r; }
+	{ bool r = test_bit(bit, &folio->flags); clear_bit(bit, &folio->flags); return r; } \
+	static inline bool folio_test_set_##fname(struct folio *folio)                  \
+	{ bool r = test_bit(bit, &folio->flags); set_bit(bit, &folio->flags); return r; }
 KSTUB_FOLIO_FLAG(head, PG_head)
 KSTUB_FOLIO_FLAG(lru, PG_lru)
 KSTUB_FOLIO_FLAG(active, PG_active)
@@ -484,10 +486,62 @@ static void k_dump(const struct kabi_folio *f, unsigned long idx, struct kabi_du
 #define rcu_read_lock() ((void)0)
 #define rcu_read_unlock() ((void)0)
 #define __count_vm_events(item, nr) ((void)#item, (void)(nr))
-#define lruvec_add_folio(lruvec, folio) ((void)0)
+/* the classic lists' lruvec_add_folio(): which list, by the kernel's folio_lru_list() */
+#define lruvec_add_folio(lruvec, folio) ((void)folio_lru_list(folio))
 #define trace_mm_lru_insertion(folio) ((void)0)
 #include "batch.h"
+static int k_take_vm_bug(void)
+{
+	int r = kstub_vm_bug;
+	kstub_vm_bug = 0;
+	return r;
+}
+#if KVER >= 612
+/* mlock.c's environment: one CPU's mlock_fbatch, LRU lists that are not kept, a reference per
+ * queued entry that folios_put() drops. */
+typedef struct { int unused; } local_lock_t;
+#define INIT_LOCAL_LOCK(l) {0}
+#define local_lock(l) ((void)(l))
+#define local_unlock(l) ((void)(l))
+#define this_cpu_ptr(p) (p)
+static struct lruvec kstub_lruvec;
+#define folio_lruvec_relock_irq(folio, lruvec) (&kstub_lruvec)
+#define lruvec_del_folio(lruvec, folio) ((void)0)
+#define unlock_page_lruvec_irq(lruvec) ((void)0)
+#define zone_stat_mod_folio(folio, item, nr) ((void)#item, (void)(nr))
+#define lru_cache_disabled() false
+static inline void folio_get(struct folio *folio) { folio->_refcount.counter++; }
+static void folios_put(struct folio_batch *fbatch)
+{
+	for (unsigned i = 0; i < folio_batch_count(fbatch); i++)
+		fbatch->folios[i]->_refcount.counter--;
+	folio_batch_reinit(fbatch);
+}
+#include "mlock_fbatch.h"
+static struct mlock_fbatch mlock_fbatch; /* DEFINE_PER_CPU(struct mlock_fbatch, mlock_fbatch) */
+#endif
 #include "mlock.h"
+#if KVER >= 612
+/* One of mlock_folio / mlock_new_folio / munlock_folio on a folio, then mlock_drain_local(). */
+static unsigned long k_mlock(unsigned long flags, int order, int mapping, int op, int mlock_count,
+                             int *refcount)
+{
+	struct kabi_folio d = {.flags = flags, .order = (unsigned)order, .mapping = mapping, .refcount = 1};
+	struct folio *folio = kstub_make_folio(&d);
+	folio->mlock_count = (unsigned)mlock_count;
+	if (op == 0)
+		mlock_folio(folio);
+	else if (op == 1)
+		mlock_new_folio(folio);
+	else
+		munlock_folio(folio);
+	mlock_drain_local();
+	unsigned long r = folio->flags;
+	*refcount = folio_ref_count(folio);
+	kstub_free_folios();
+	return r;
+}
+#endif
 static unsigned long k_lru_add(unsigned long flags, int mapping)
 {
 	struct kabi_folio d = {.flags = flags, .mapping = mapping, .refcount = 2};
@@ -539,10 +593,13 @@ const struct kabi_api KABI_NAME = {
 #if KVER >= 612
 	.mlock_lru_tag = LRU_FOLIO,
 	.mlock_new_tag = NEW_FOLIO,
+	.mlock = k_mlock,
 	.lru_add = k_lru_add,
+	.take_vm_bug = k_take_vm_bug,
 #else
 	.mlock_lru_tag = LRU_PAGE,
 	.mlock_new_tag = NEW_PAGE,
 	.lru_add = k_lru_add,
+	.take_vm_bug = k_take_vm_bug,
 #endif
 };

@@ -42,7 +42,14 @@
 /* WARN_ON_ONCE: recorded, so the checks can compare the kernel's warning with foliorc's. */
 static int kstub_warned;
 #define WARN_ON_ONCE(c) ({ int __c = !!(c); if (__c) kstub_warned = 1; __c; })
-#define VM_BUG_ON_FOLIO(c, f) ((void)0)
+/* VM_BUG_ON_FOLIO (CONFIG_DEBUG_VM): recorded, so a check can leave out inputs that break the
+ * kernel's own stated preconditions. */
+static int kstub_vm_bug;
+#define VM_BUG_ON_FOLIO(c, f) ((void)((c) && (kstub_vm_bug = 1)))
+#undef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+enum lru_list { LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, LRU_UNEVICTABLE };
+#define LRU_ACTIVE 1
 #define VM_WARN_ON_FOLIO(c, f) ((void)0)
 #define VM_BUG_ON_PAGE(c, p) ((void)0)
 

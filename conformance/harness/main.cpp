@@ -70,8 +70,16 @@ struct result {
     std::map<std::string, long> kinds; // what disagreed, by kind, for --verbose
 
     result(std::string c, std::string k) : check(std::move(c)), kernel(std::move(k)) {}
-    void disagree(std::string what)
+    std::map<std::string, std::string> example; // the first disagreement of each kind, for --verbose
+    void note_kind(const std::string& kind, const std::string& what)
     {
+        if (++kinds[kind] == 1)
+            example[kind] = what;
+    }
+    void disagree(std::string what, const std::string& kind = {})
+    {
+        if (!kind.empty())
+            note_kind(kind, what);
         if (disagreements++ == 0)
             first = std::move(what);
     }
@@ -216,7 +224,7 @@ void rc_run(result& r, int cases, std::uint64_t seed, Prop&& prop)
             if (found++ == 0)
                 first_raw = why;
             for (auto& k : kinds)
-                ++r.kinds[k];
+                r.note_kind(k, why);
         }),
         rc::detail::TestMetadata{}, rc_params(cases, seed));
     std::string smallest;
@@ -328,8 +336,7 @@ result check_rules(const kabi_api& api, int cases, std::uint64_t seed)
         if (r.skipped == before)
             ++r.cases;
         if (!why.empty()) {
-            r.disagree("explore state " + why);
-            ++r.kinds["explore " + why.substr(0, why.find(", flags")) + "}"];
+            r.disagree("explore state " + why, "explore " + why.substr(0, why.find(", flags")) + "}");
         }
     });
     rc_run(r, cases, seed, [&](std::vector<std::string>& kinds) {
@@ -824,7 +831,7 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
     auto cmp = [&](const std::string& what, long kernel, long foliorc) {
         ++r.cases;
         if (kernel != foliorc)
-            r.disagree(what + ": kernel " + std::to_string(kernel) + ", foliorc " + std::to_string(foliorc));
+            r.disagree(what + ": kernel " + std::to_string(kernel) + ", foliorc " + std::to_string(foliorc), what);
     };
     cmp("PAGEVEC_SIZE vs preset batch_capacity", api.pagevec_size, long(K::batch_capacity));
     cmp("struct folio_batch slots vs preset batch_capacity", api.folio_batch_slots, long(K::batch_capacity));
@@ -844,7 +851,13 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
                     in.set(pool[i]);
             unsigned long kin = 0;
             in.for_each([&](fr::pg p) { kin |= 1UL << *kf.bit(p); });
+            api.take_vm_bug();
             const unsigned long kout = api.lru_add(kin, anon ? KABI_MAP_ANON : KABI_MAP_FILE);
+            if (api.take_vm_bug()) {
+                ++r.skipped;
+                ++r.kinds["outside the kernel's VM_BUG_ON_FOLIO preconditions"];
+                continue;
+            }
             fr::folio::state st;
             st.flags = in;
             st.refcount = 1;
@@ -883,9 +896,83 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
                 };
                 r.disagree(std::string(anon ? "anon" : "file") + " folio with [" + names(in) +
                            "] through folio_add_lru + lru_add_drain: kernel lru_add() leaves [" + names(fout) +
-                           "], foliorc lru_caches [" + names(got) + "]");
+                           "], foliorc lru_caches [" + names(got) + "]", "lru_add flags");
             }
         }
+    if (!api.mlock)
+        return r;
+    // mm/mlock.c's batch: mlock_folio / mlock_new_folio / munlock_folio (the LRU_FOLIO /
+    // NEW_FOLIO / untagged entries) on a small or large folio, then mlock_drain_local().
+    const fr::pg mpool[] = {fr::pg::lru, fr::pg::active, fr::pg::unevictable, fr::pg::mlocked};
+    fr::flag_set tracked;
+    for (fr::pg p : mpool)
+        tracked.set(p);
+    static constexpr const char* ops[] = {"mlock_folio", "mlock_new_folio", "munlock_folio"};
+    for (int op = 0; op < 3; ++op)
+        for (unsigned order : {0u, 2u})
+            for (int anon = 0; anon < 2; ++anon)
+                for (unsigned bits = 0; bits < (1u << std::size(mpool)); ++bits) {
+                    fr::flag_set in;
+                    for (std::size_t i = 0; i < std::size(mpool); ++i)
+                        if (bits & (1u << i))
+                            in.set(mpool[i]);
+                    if (anon)
+                        in.set(fr::pg::swapbacked);
+                    if (op == 1 && in.test(fr::pg::lru))
+                        continue; // mlock_new_folio: a new folio, not on the LRU (VM_BUG_ON_FOLIO)
+                    fr::folio::state st;
+                    st.flags = in;
+                    st.order = order;
+                    st.refcount = 1;
+                    static const fr::mapping ext4 = fr::file_mapping(fr::fs::ext4);
+                    st.mapping = anon ? &fr::anon_mapping : &ext4;
+                    auto f = fr::folio::unchecked(st);
+                    fr::lru_caches<fr::folio, K::batch_capacity> caches({.nr_cpus = 1});
+                    try {
+                        if (op == 0)
+                            caches.mlock_folio(0, f);
+                        else if (op == 1)
+                            caches.mlock_new_folio(0, f);
+                        else
+                            caches.munlock_folio(0, f);
+                        caches.mlock_drain_local(0);
+                    } catch (const fr::folio_error& e) {
+                        ++r.skipped;
+                        ++r.kinds[std::string("refused by foliorc: ") + e.what()];
+                        continue;
+                    }
+                    unsigned long kin = 0;
+                    in.for_each([&](fr::pg p) { kin |= 1UL << *kf.bit(p); });
+                    // foliorc keeps no mlock_count: one mlock on a folio mlocked on the LRU
+                    const int mlock_count = in.test(fr::pg::mlocked) && in.test(fr::pg::unevictable) ? 1 : 0;
+                    int kref = 0;
+                    api.take_vm_bug();
+                    const unsigned long kout = api.mlock(kin, int(order), anon ? KABI_MAP_ANON : KABI_MAP_FILE,
+                                                         op, mlock_count, &kref);
+                    if (api.take_vm_bug()) {
+                        ++r.skipped; // e.g. folio_lru_list(): PG_active with PG_unevictable
+                        ++r.kinds["outside the kernel's VM_BUG_ON_FOLIO preconditions"];
+                        continue;
+                    }
+                    fr::flag_set kset;
+                    for (fr::pg p : mpool)
+                        if (kout & (1UL << *kf.bit(p)))
+                            kset.set(p);
+                    const fr::flag_set got = f.flags() & tracked;
+                    ++r.cases;
+                    if (!(got == kset) || kref != f.ref_count()) {
+                        auto names = [](fr::flag_set s) {
+                            std::string o;
+                            s.for_each([&](fr::pg p) { o += std::string(o.empty() ? "" : "|") + std::string(fr::pg_name(p)); });
+                            return o.empty() ? std::string("none") : o;
+                        };
+                        r.disagree(std::string(ops[op]) + " + mlock_drain_local on an order-" + std::to_string(order) +
+                                   (anon ? " anon" : " file") + " folio with [" + names(in & tracked) +
+                                   "]: kernel leaves [" + names(kset) + "] refcount " + std::to_string(kref) +
+                                   ", foliorc lru_caches [" + names(got) + "] refcount " +
+                                   std::to_string(f.ref_count()), std::string(ops[op]) + " flags/refcount");
+                    }
+                }
     return r;
 }
 
@@ -915,6 +1002,9 @@ void print(const result& r, bool json, bool verbose)
     for (const auto& [k, n] : r.kinds)
         if (verbose || (r.disagreements && shown++ < 6))
             std::printf("  %6ld x %s\n", n, k.c_str());
+    if (verbose)
+        for (const auto& [k, e] : r.example)
+            std::printf("  example of '%s':\n    %s\n", k.c_str(), e.c_str());
 }
 
 } // namespace
