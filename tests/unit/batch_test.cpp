@@ -159,7 +159,6 @@ TEST(Batch, MlockNewFolioReachesTheLruThroughTheMlockBatch)
     auto& f = t.folios.emplace_back(full_folio::state{.pfn = 0x900});
     folio_add_new_anon_rmap(f, anon_mapping);
     t.caches.mlock_new_folio(0, f);
-    folio_put(f);
     EXPECT_FALSE(f.test(pg::lru));
     EXPECT_EQ(f.ref_count(), 2); // pte 1 + mlock batch 1
     t.caches.lru_add_drain(0);
