@@ -89,6 +89,10 @@ struct kabi_api {
 	 * 6.12: the expected_count __migrate_folio computes (folio_expected_ref_count + 1). */
 	int (*migrate_expected_refs)(const struct kabi_folio *f);
 
+	/* migrate_pages()'s passes: NR_MAX_MIGRATE_ASYNC_RETRY and NR_MAX_MIGRATE_SYNC_RETRY where
+	 * the kernel batches (6.3+), else 0 and NR_MAX_MIGRATE_PAGES_RETRY */
+	int migrate_async_passes, migrate_sync_passes, migrate_batched;
+
 	/* collection: folios[nr], entries[] index folios (page arrays: entry e is page pofs[e] =
 	 * folio e / 4096's page e % 4096) */
 	void (*collect)(struct kabi_folio *folios, int nr_folios, const int *entries, int nr_entries,

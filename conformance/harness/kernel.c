@@ -581,6 +581,13 @@ const struct kabi_api KABI_NAME = {
 #endif
 	.expected_ref_count = k_expected_ref_count,
 	.migrate_expected_refs = k_migrate_expected_refs,
+#ifdef NR_MAX_MIGRATE_ASYNC_RETRY
+	.migrate_async_passes = NR_MAX_MIGRATE_ASYNC_RETRY,
+	.migrate_sync_passes = NR_MAX_MIGRATE_SYNC_RETRY,
+	.migrate_batched = 1,
+#else
+	.migrate_sync_passes = NR_MAX_MIGRATE_PAGES_RETRY,
+#endif
 	.collect = k_collect,
 #if KVER >= 612
 	.has_folio_arrays = 1,
