@@ -41,6 +41,7 @@ struct result {
     std::map<std::string, long> kinds; // what disagreed, by kind, for --verbose
 
     result(std::string c, std::string k) : check(std::move(c)), kernel(std::move(k)) {}
+    std::map<std::string, long> coverage;       // what the inputs exercised, for --verbose
     std::map<std::string, std::string> example; // the first disagreement of each kind, for --verbose
     void note_kind(const std::string& kind, const std::string& what)
     {
@@ -534,6 +535,20 @@ result check_collect(const kabi_api& api, int cases, std::uint64_t seed)
                     c.has_folios, &log);
         const std::vector<kabi_event> kev(log.events, log.events + log.nr_events);
         const std::vector<int> krefs(log.refcount_after, log.refcount_after + kdesc.size());
+        {
+            bool local = false, all = false, failed = false, huge = false;
+            for (const auto& e : kev) {
+                local |= e.kind == KABI_EV_LOCAL_DRAIN;
+                all |= e.kind == KABI_EV_DRAIN_ALL;
+                failed |= (e.kind == KABI_EV_ISOLATE_LRU || e.kind == KABI_EV_ISOLATE_HUGETLB) && !e.ok;
+                huge |= e.kind == KABI_EV_ISOLATE_HUGETLB;
+            }
+            ++r.coverage[c.has_folios ? "folio arrays" : "page arrays"];
+            r.coverage["with lru_add_drain"] += local;
+            r.coverage["with lru_add_drain_all"] += all;
+            r.coverage["with a failed isolation"] += failed;
+            r.coverage["with hugetlb isolation"] += huge;
+        }
         // foliorc
         std::vector<fr::folio_snapshot> folios = c.folios;
         model_env env{&folios, c.desc, {}};
@@ -982,6 +997,9 @@ void print(const result& r, bool json, bool verbose)
     for (const auto& [k, n] : r.kinds)
         if (verbose || (r.disagreements && shown++ < 6))
             std::printf("  %6ld x %s\n", n, k.c_str());
+    if (verbose)
+        for (const auto& [k, n] : r.coverage)
+            std::printf("  inputs %s: %ld\n", k.c_str(), n);
     if (verbose)
         for (const auto& [k, e] : r.example)
             std::printf("  example of '%s':\n    %s\n", k.c_str(), e.c_str());
