@@ -74,7 +74,8 @@ struct dump_page_options {
     std::optional<std::uint64_t> memcg{};  // memcg_data: a memcg: / page->mem_cgroup: line
     std::string_view aops{};               // a_ops symbol of a page-cache folio; empty: from its fs
     std::uint64_t ino = 0x2a;
-    std::string_view dentry{};             // empty: the mapping's name, or "file"
+    std::string_view dentry{};             // empty: the mapping's name, or "file"; none for a
+                                           // block device (def_blk_aops: its inode has no dentry)
 };
 
 namespace detail::dump_fmt {
@@ -425,7 +426,7 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
                 d::line(out, "anon ");
             else if (w.raw_mapping && w.kind != mapping_kind::movable_ops) {
                 d::line(out, (w.swapcache && w.kind != mapping_kind::file ? std::string("swap_aops") : aops) + " ");
-                if (w.kind == mapping_kind::file)
+                if (w.kind == mapping_kind::file && aops != "def_blk_aops")
                     d::line(out, "name:\"" + dentry + "\" ");
             }
         }
@@ -451,7 +452,8 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
             if (w.printed_mapping == d::swap_space_address) // swapper space: no host
                 d::line(out, "aops:swap_aops");
             else
-                d::line(out, "aops:" + aops + " ino:" + d::hxn(o.ino) + " dentry name:\"" + dentry + "\"");
+                d::line(out, "aops:" + aops + " ino:" + d::hxn(o.ino) +
+                                 (aops == "def_blk_aops" ? "" : " dentry name:\"" + dentry + "\""));
         }
         d::line(out, std::string(w.ksm ? "ksm " : w.anon ? "anon " : "") + "flags: " + d::pgp(w, era, o) +
                          (w.cma ? " CMA" : ""));
@@ -473,7 +475,8 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
             if (w.printed_mapping == d::swap_space_address)
                 d::line(out, "aops:swap_aops");
             else
-                d::line(out, "aops:" + aops + " ino:" + d::hxn(o.ino) + " dentry name(?):\"" + dentry + "\"");
+                d::line(out, "aops:" + aops + " ino:" + d::hxn(o.ino) +
+                                 (aops == "def_blk_aops" ? "" : " dentry name(?):\"" + dentry + "\""));
         }
         d::line(out, std::string(w.ksm ? "ksm " : w.anon ? "anon " : "") + "flags: " + d::pgp(w, era, o) +
                          (w.cma ? " CMA" : ""));
