@@ -264,28 +264,60 @@ private:
 
 namespace foliorc::flag_layouts {
 
-namespace detail {
-// enum pageflags, 5.18 - 6.x (read in 6.1.192's include/linux/page-flags.h): PG_error and
-// PG_slab still flags, PG_writeback and PG_head in the middle, PG_owner_2 named PG_mappedtodisk.
-inline constexpr std::array<pg, 28> order_5_18{
+// The member order of enum pageflags in each era (x86-64 relevant members; optional members are
+// kept only when flag_config says). Sources: 6.1.192 and 6.12.117 read in Debian's
+// linux-source packages; the other eras from the patches that changed the enum (docs/kernel.md,
+// "Page flags").
+namespace order {
+// 5.18 - 6.5: PG_error and PG_slab flags, PG_writeback and PG_head in the middle, PG_owner_2
+// named PG_mappedtodisk. PG_arch_2 under CONFIG_64BIT until 6.2 put it (and PG_arch_3) under
+// CONFIG_ARCH_USES_PG_ARCH_X, which x86 never selects.
+inline constexpr std::array<pg, 29> v5_18{
     pg::locked,   pg::referenced,   pg::uptodate,     pg::dirty,    pg::lru,
     pg::active,   pg::workingset,   pg::waiters,      pg::error,    pg::slab,
     pg::owner_priv_1, pg::arch_1,   pg::reserved,     pg::private_, pg::private_2,
     pg::writeback, pg::head,        pg::owner_2,      pg::reclaim,  pg::swapbacked,
     pg::unevictable, pg::mlocked,   pg::uncached,     pg::hwpoison, pg::young,
-    pg::idle,     pg::arch_2,       pg::skip_kasan_poison,
+    pg::idle,     pg::arch_2,       pg::arch_3,       pg::skip_kasan_poison,
 };
-// enum pageflags of 6.12 (read in 6.12.117): PG_writeback at bit 1, PG_head at bit 6, PG_error,
-// PG_slab and PG_uncached gone, PG_owner_2 in PG_mappedtodisk's place.
-inline constexpr std::array<pg, 25> order_6_12{
+// 6.6 (c704ae979784 "mm: rearrange page flags"): PG_writeback to bit 1, PG_head to bit 6.
+inline constexpr std::array<pg, 28> v6_6{
+    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
+    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
+    pg::error,    pg::slab,         pg::owner_priv_1, pg::arch_1,   pg::reserved,
+    pg::private_, pg::private_2,    pg::owner_2,      pg::reclaim,  pg::swapbacked,
+    pg::unevictable, pg::mlocked,   pg::uncached,     pg::hwpoison, pg::young,
+    pg::idle,     pg::arch_2,       pg::arch_3,
+};
+// 6.10: PG_slab gone (slab is a page type).
+inline constexpr std::array<pg, 27> v6_10{
+    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
+    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
+    pg::error,    pg::owner_priv_1, pg::arch_1,       pg::reserved, pg::private_,
+    pg::private_2, pg::owner_2,     pg::reclaim,      pg::swapbacked, pg::unevictable,
+    pg::mlocked,  pg::uncached,     pg::hwpoison,     pg::young,    pg::idle,
+    pg::arch_2,   pg::arch_3,
+};
+// 6.11: PG_error gone.
+inline constexpr std::array<pg, 26> v6_11{
+    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
+    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
+    pg::owner_priv_1, pg::arch_1,   pg::reserved,     pg::private_, pg::private_2,
+    pg::owner_2,  pg::reclaim,      pg::swapbacked,   pg::unevictable, pg::mlocked,
+    pg::uncached, pg::hwpoison,     pg::young,        pg::idle,     pg::arch_2,
+    pg::arch_3,
+};
+// 6.12: PG_mappedtodisk renamed PG_owner_2 and moved after PG_owner_priv_1; PG_uncached gone
+// (x86 PAT uses PG_arch_2, under CONFIG_ARCH_USES_PG_ARCH_2).
+inline constexpr std::array<pg, 25> v6_12{
     pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
     pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
     pg::owner_priv_1, pg::owner_2,  pg::arch_1,       pg::reserved, pg::private_,
     pg::private_2, pg::reclaim,     pg::swapbacked,   pg::unevictable, pg::mlocked,
     pg::hwpoison, pg::young,        pg::idle,         pg::arch_2,   pg::arch_3,
 };
-// 6.14: PG_dropbehind after PG_unevictable (kernel-facts revision 2, 8.1).
-inline constexpr std::array<pg, 26> order_6_14{
+// 6.14: PG_dropbehind after PG_unevictable.
+inline constexpr std::array<pg, 26> v6_14{
     pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
     pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
     pg::owner_priv_1, pg::owner_2,  pg::arch_1,       pg::reserved, pg::private_,
@@ -293,19 +325,51 @@ inline constexpr std::array<pg, 26> order_6_14{
     pg::mlocked,  pg::hwpoison,     pg::young,        pg::idle,     pg::arch_2,
     pg::arch_3,
 };
+} // namespace order
 
 // Debian's amd64 configurations: 6.1 (X86_PAT, MEMORY_FAILURE, 64BIT; no PAGE_IDLE_FLAG) and
-// 6.12 (MEMORY_FAILURE, PAGE_IDLE_FLAG, ARCH_USES_PG_ARCH_2).
-inline constexpr flag_config debian_6_1{.page_idle_flag = false};
+// 6.12 (MEMORY_FAILURE, PAGE_IDLE_FLAG, ARCH_USES_PG_ARCH_2 through X86_PAT). The eras between
+// take 6.1's choices; from 6.2 to 6.11 x86 has no PG_arch_2.
+inline constexpr flag_config debian_6_1{};
+inline constexpr flag_config x86_6_2{.arch_2 = false};
 inline constexpr flag_config debian_6_12{.arch_uses_pg_uncached = false, .page_idle_flag = true};
-} // namespace detail
 
+inline constexpr flag_layout v5_18{"5.18", "5.18 - 6.1", "6.1.192 page-flags.h; 5.18 - 6.0 by patch history",
+                                   order::v5_18, debian_6_1};
 inline constexpr flag_layout v6_1{"6.1", "6.1.y", "linux-source-6.1 (6.1.192) page-flags.h",
-                                  detail::order_5_18, detail::debian_6_1};
+                                  order::v5_18, debian_6_1};
+inline constexpr flag_layout v6_2{"6.2", "6.2 - 6.5", "patches: PG_arch_2 under ARCH_USES_PG_ARCH_X",
+                                  order::v5_18, x86_6_2};
+inline constexpr flag_layout v6_6{"6.6", "6.6 - 6.9", "c704ae979784 mm: rearrange page flags",
+                                  order::v6_6, x86_6_2};
+inline constexpr flag_layout v6_10{"6.10", "6.10", "mm: free up PG_slab", order::v6_10, x86_6_2};
+inline constexpr flag_layout v6_11{"6.11", "6.11", "mm: Remove PG_error", order::v6_11, x86_6_2};
 inline constexpr flag_layout v6_12{"6.12", "6.12 - 6.13", "linux-source-6.12 (6.12.117) page-flags.h",
-                                   detail::order_6_12, detail::debian_6_12};
-inline constexpr flag_layout v6_14{"6.14", ">= 6.14", "kernel-facts revision 2, 8.1 (6.14-6.18 copies)",
-                                   detail::order_6_14, detail::debian_6_12};
+                                   order::v6_12, debian_6_12};
+inline constexpr flag_layout v6_14{"6.14", ">= 6.14", "mm: add PG_dropbehind folio flag (6.14)",
+                                   order::v6_14, debian_6_12};
 inline constexpr const flag_layout& latest = v6_14;
+
+// The layout of a kernel version ("6.8", "6.12.117", "v5.19-rc1"); versions before 5.18 get
+// 5.18's, after the newest the newest's.
+constexpr const flag_layout& for_kernel(std::string_view version) noexcept
+{
+    unsigned major = 0, minor = 0;
+    std::size_t i = (!version.empty() && version[0] == 'v') ? 1 : 0;
+    for (; i < version.size() && version[i] >= '0' && version[i] <= '9'; ++i)
+        major = major * 10 + unsigned(version[i] - '0');
+    if (i < version.size() && version[i] == '.')
+        for (++i; i < version.size() && version[i] >= '0' && version[i] <= '9'; ++i)
+            minor = minor * 10 + unsigned(version[i] - '0');
+    const unsigned v = major * 100 + minor;
+    if (v >= 614) return v6_14;
+    if (v >= 612) return v6_12;
+    if (v == 611) return v6_11;
+    if (v == 610) return v6_10;
+    if (v >= 606) return v6_6;
+    if (v >= 602) return v6_2;
+    if (v == 601) return v6_1;
+    return v5_18;
+}
 
 } // namespace foliorc::flag_layouts

@@ -130,3 +130,31 @@ static_assert(!folio_test_private_2(mapped_to_disk), "PG_mappedtodisk is not PG_
 static_assert(expected_ref_count<rules::pre_6_0>(mapped_to_disk) == 3,
               "pre_6_0: 1 + nr_pages 1 + PG_private 1; PG_mappedtodisk adds nothing");
 } // namespace
+
+namespace {
+using namespace foliorc;
+// ---- the eras between, from the patches (docs/kernel.md, "Page flags") -----------------------
+// 6.2 - 6.5: 6.1's order, but no PG_arch_2 on x86: __NR_PAGEFLAGS 24 (0-23: ... mlocked 21,
+// uncached 22, hwpoison 23).
+static_assert(flag_layouts::v6_2.nr_pageflags() == 24 && !flag_layouts::v6_2.bit(pg::arch_2),
+              "6.2: PG_arch_2 moved under ARCH_USES_PG_ARCH_X, which x86 does not select");
+// 6.6 (c704ae979784): writeback 1, head 6, active 8, error 10, slab 11, mappedtodisk 17.
+static_assert(*flag_layouts::v6_6.bit(pg::writeback) == 1 && *flag_layouts::v6_6.bit(pg::head) == 6 &&
+              *flag_layouts::v6_6.bit(pg::error) == 10 && *flag_layouts::v6_6.bit(pg::slab) == 11 &&
+              *flag_layouts::v6_6.bit(pg::mappedtodisk) == 17,
+              "6.6: mm: rearrange page flags");
+// 6.10: no PG_slab, so owner_priv_1 11, mappedtodisk 16, mlocked 20.
+static_assert(!flag_layouts::v6_10.bit(pg::slab) && *flag_layouts::v6_10.bit(pg::owner_priv_1) == 11 &&
+              *flag_layouts::v6_10.bit(pg::mappedtodisk) == 16 && *flag_layouts::v6_10.bit(pg::mlocked) == 20,
+              "6.10: PG_slab gone");
+// 6.11: no PG_error, so owner_priv_1 10, mappedtodisk 15, mlocked 19.
+static_assert(!flag_layouts::v6_11.bit(pg::error) && *flag_layouts::v6_11.bit(pg::owner_priv_1) == 10 &&
+              *flag_layouts::v6_11.bit(pg::mappedtodisk) == 15 && *flag_layouts::v6_11.bit(pg::mlocked) == 19,
+              "6.11: PG_error gone");
+static_assert(&flag_layouts::for_kernel("6.12.117") == &flag_layouts::v6_12 &&
+              &flag_layouts::for_kernel("v6.8") == &flag_layouts::v6_6 &&
+              &flag_layouts::for_kernel("6.1.192") == &flag_layouts::v6_1 &&
+              &flag_layouts::for_kernel("6.19") == &flag_layouts::v6_14 &&
+              &flag_layouts::for_kernel("5.19") == &flag_layouts::v5_18,
+              "for_kernel picks the era");
+} // namespace
