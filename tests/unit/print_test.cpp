@@ -184,9 +184,12 @@ TEST(Print, ExplainFolioNamesTheHoldersFromTheLedger)
                        "  v6_17: expects 2, 2 unexpected\n"
                        "  v6_19: expects 2, 2 unexpected\n"
                        "  held by (ledger): page_cache 1, private 1, foll_get 1, caller 1\n"
-                       "  not counted by v6_19: foll_get 1, caller 1");
+                       "  unexpected under v6_19: foll_get 1, caller 1");
     // With the caller's reference declared, only the FOLL_GET is left.
-    EXPECT_EQ(explain(f, 1).rules.back().unexpected, 1);
+    const folio_explanation e1 = explain(f, 1);
+    EXPECT_EQ(e1.rules.back().unexpected, 1);
+    ASSERT_EQ(e1.unexpected_holders.size(), 1u);
+    EXPECT_EQ(e1.unexpected_holders.front().first, holder_id(holder::foll_get));
 }
 
 TEST(Print, ExplainFolioWithoutLedgerGuessesAsForADump)

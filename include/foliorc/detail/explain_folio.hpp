@@ -23,7 +23,8 @@ namespace foliorc {
 struct folio_explanation : dump_explanation {
     bool holders_exact = false;                      // from a ledger, not guessed
     std::vector<std::pair<holder_id, int>> holders;  // every holder (with a ledger)
-    std::vector<std::pair<holder_id, int>> unexpected_holders; // those the latest rules do not count
+    std::vector<std::pair<holder_id, int>> unexpected_holders; // those the latest rules do not
+                                                               // count, the caller's aside
 };
 
 // The fields the rules read, as a folio_snapshot.
@@ -111,9 +112,24 @@ folio_explanation explain(const F& f, int caller_refs = 0)
     if constexpr (basic_folio_type<F>) {
         if constexpr (F::ledger_type::tracks) {
             e.holders_exact = true;
+            // The declared caller's references are its own (holder::caller), else an isolation
+            // (migration holds one while it dumps): those are not unexpected.
+            int budget_caller = std::min(std::max(caller_refs, 0), f.ledger().held_kind(holder::caller));
+            int budget_isolation =
+                std::min(std::max(caller_refs, 0) - budget_caller, f.ledger().held_kind(holder::isolation));
             f.ledger().for_each([&](holder_id h, int n) {
                 e.holders.emplace_back(h, n);
-                if (!foliorc::detail::counted_by_latest(f, h.kind))
+                if (foliorc::detail::counted_by_latest(f, h.kind))
+                    return;
+                int* budget = h.kind == holder::caller      ? &budget_caller
+                              : h.kind == holder::isolation ? &budget_isolation
+                                                            : nullptr;
+                if (budget) {
+                    const int mine = std::min(n, *budget);
+                    *budget -= mine;
+                    n -= mine;
+                }
+                if (n > 0)
                     e.unexpected_holders.emplace_back(h, n);
             });
             if (e.unexpected_holders.empty()) {
@@ -188,7 +204,7 @@ inline std::ostream& operator<<(std::ostream& os, const folio_explanation& e)
             os << " nobody";
         for (std::size_t i = 0; i < e.holders.size(); ++i)
             os << (i ? ", " : " ") << foliorc::describe(e.holders[i].first) << ' ' << e.holders[i].second;
-        os << "\n  not counted by " << rules::latest::name << ':';
+        os << "\n  unexpected under " << rules::latest::name << ':';
         if (e.unexpected_holders.empty())
             os << " nothing";
         for (std::size_t i = 0; i < e.unexpected_holders.size(); ++i)
