@@ -194,7 +194,7 @@ inline std::ostream& operator<<(std::ostream& os, const ledger_full& l)
 // One line: "folio pfn 0x1000 order 0: refcount 3, mapcount 0, mapping file (ext4), flags
 // dirty|private, zone Normal, pageblock Movable; held by page_cache 1, private 1, caller 1".
 // For any folio_like type; the mapping's name and the holders are printed where the type has
-// them (basic_folio).
+// them (basic_folio with a ledger), else "holders not recorded (no ledger)".
 template <folio_like F>
 std::ostream& print(std::ostream& os, const F& f)
 {
@@ -224,12 +224,16 @@ std::ostream& print(std::ostream& os, const F& f)
     foliorc::detail::print::flags(os, flags, anon, swapbacked);
     os << ", zone " << zone_name(foliorc::folio_zone(f)) << ", pageblock "
        << migratetype_name(foliorc::folio_pageblock_mt(f));
+    bool ledger = false;
     if constexpr (basic_folio_type<F>) {
         if constexpr (F::ledger_type::tracks) {
             os << "; held by ";
             foliorc::detail::print::ledger(os, f.ledger());
+            ledger = true;
         }
     }
+    if (!ledger)
+        os << "; holders not recorded (no ledger)";
     return os;
 }
 

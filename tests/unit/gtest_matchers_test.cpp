@@ -226,7 +226,7 @@ TEST(Matchers, TakeAnyFolioLikeType)
                             "flags swapbacked");
     EXPECT_EQ(::testing::PrintToString(f),
               "folio pfn 0x5 order 0: refcount 2, mapcount 1, mapping anon, flags swapbacked, zone "
-              "Normal, pageblock Movable");
+              "Normal, pageblock Movable; holders not recorded (no ledger)");
 }
 
 // One typed test under every kernel rule set.

@@ -59,12 +59,12 @@ TEST(Print, LargeFoliosShowThePincountAndTypedOnesTheirType)
     folio f(folio::state{.pfn = 0x3000, .order = 2});
     try_grab_folio(f, 1, FOLL_PIN);
     EXPECT_EQ(text(f), "folio pfn 0x3000 order 2: refcount 2, mapcount 0, pincount 1, mapping none, "
-                       "flags none, zone Normal, pageblock Movable");
+                       "flags none, zone Normal, pageblock Movable; holders not recorded (no ledger)");
     folio_snapshot s{.pfn = 0x2a, .order = 9, .type = page_type::hugetlb, .refcount = 1};
     s.zone = zone_type::movable;
     s.mt = migratetype::cma;
     EXPECT_EQ(text(s), "folio_snapshot pfn 0x2a order 9 hugetlb: refcount 1, mapcount 0, pincount 0, "
-                       "mapping none, flags none, zone Movable, pageblock CMA");
+                       "mapping none, flags none, zone Movable, pageblock CMA; holders not recorded (no ledger)");
 }
 
 TEST(Print, SnapshotsPrintTheSameEveryTimeWithoutBytes)
