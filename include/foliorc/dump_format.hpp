@@ -9,6 +9,13 @@
 //   dump_era::v5_4   the same after 1c6fb1d89e73 ("print more information about mapping") and
 //                    the count: -> refcount: rename: an "anon " / "ksm " / "<aops> " line of its
 //                    own (PageAnon tested first, so KSM pages print "anon "); about 5.2 - 5.4
+//   dump_era::v5_7   __dump_page() after Matthew Wilcox's rework of Feb 2020 (linux-mm, in the
+//                    dump_page thread of kernel-facts.md 8 Ex7): "page:%px head:%px refcount:%d
+//                    mapcount:%d mapping:%p index:%#lx order:%u compound_mapcount: %d" on line 1
+//                    of a compound page, head or tail, page->mapping hashed (as Ex7 shows for an
+//                    order-0 anon page), "%sflags: %#lx(%pGp)%s" with the "anon " /
+//                    "ksm " prefix and " CMA", raw: and head: rows; about 5.6 - 5.7. Its aops
+//                    line ("<aops> name:\"<dentry>\"") is inferred, not read in a source.
 //   dump_era::v6_1   6.1.192 __dump_page(): hashed "page:%p refcount:%d mapcount:%d mapping:%p
 //                    index:%#lx pfn:%#lx", "head:%p order:%u compound_mapcount:%d
 //                    compound_pincount:%d", memcg:, dump_mapping()'s "aops:", "anon flags: %pGp"
@@ -45,16 +52,17 @@
 
 namespace foliorc {
 
-enum class dump_era : std::uint8_t { v4_19, v5_4, v6_1, v6_12 };
+enum class dump_era : std::uint8_t { v4_19, v5_4, v5_7, v6_1, v6_12 };
 
-inline constexpr std::array<dump_era, 4> dump_eras{dump_era::v4_19, dump_era::v5_4, dump_era::v6_1,
-                                                   dump_era::v6_12};
+inline constexpr std::array<dump_era, 5> dump_eras{dump_era::v4_19, dump_era::v5_4, dump_era::v5_7,
+                                                   dump_era::v6_1, dump_era::v6_12};
 
 constexpr std::string_view dump_era_name(dump_era e) noexcept
 {
     switch (e) {
     case dump_era::v4_19: return "4.19";
     case dump_era::v5_4: return "5.4";
+    case dump_era::v5_7: return "5.7";
     case dump_era::v6_1: return "6.1";
     case dump_era::v6_12: return "6.12";
     }
@@ -76,6 +84,10 @@ struct dump_page_options {
     std::uint64_t ino = 0x2a;
     std::string_view dentry{};             // empty: the mapping's name, or "file"; none for a
                                            // block device (def_blk_aops: its inode has no dentry)
+    // The bits of folio->flags above the page flags (section, node, zone, lastcpupid) as a
+    // machine had them, for eras before 5.14, whose %pGp prints no node=/zone= fields; unset:
+    // x86-64 Debian's layout from `node` and the folio's zone.
+    std::optional<std::uint64_t> field_bits{};
 };
 
 namespace detail::dump_fmt {
@@ -267,7 +279,10 @@ page_words words_of(const F& f, dump_era era, const dump_page_options& o)
     if (era != dump_era::v6_12)     // PG_slab: a page flag until slab became a page type
         w.flags.set(pg::slab, w.type == page_type::slab);
     const auto zone = static_cast<std::uint64_t>(foliorc::folio_zone(f));
-    w.flags_word = layout.encode(w.flags) | std::uint64_t(o.node) << 54 | zone << 51 | no_cpupid << 30;
+    const bool fields_printed = era == dump_era::v6_1 || era == dump_era::v6_12;
+    w.flags_word = layout.encode(w.flags) | (o.field_bits && !fields_printed
+                                                 ? *o.field_bits
+                                                 : std::uint64_t(o.node) << 54 | zone << 51 | no_cpupid << 30);
 
     // The page's mapcount as line 1 prints it, and the _mapcount slot as raw: shows it.
     const bool typed = era_has_type(era, w.type);
@@ -343,7 +358,7 @@ inline std::string pgp(const page_words& w, dump_era era, const dump_page_option
             if (w.flags.test(n.flag))
                 add(n.name);
     }
-    if (era == dump_era::v4_19 || era == dump_era::v5_4)
+    if (era == dump_era::v4_19 || era == dump_era::v5_4 || era == dump_era::v5_7)
         return s;
     add("node=" + std::to_string(o.node));
     add("zone=" + std::to_string((w.flags_word >> 51) & 7));
@@ -432,6 +447,32 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
         }
         d::line(out, "flags: " + d::hx(w.flags_word) + "(" + d::pgp(w, era, o) + ")");
         d::hex_rows(out, "raw: ", raw.data(), 8);
+        if (!o.reason.empty())
+            d::line(out, "page dumped because: " + std::string(o.reason));
+        if (o.memcg)
+            d::line(out, "page->mem_cgroup:" + d::hx16(*o.memcg));
+        return out;
+    }
+    case dump_era::v5_7: {
+        // page->mapping, hashed: the anon page of Ex7 prints a non-NULL mapping (the rework as
+        // posted printed page_mapping() for order-0 pages; the dump shows otherwise).
+        if (w.large)
+            d::line(out, "page:" + d::hx16(w.page) + " head:" + d::hx16(w.page) + " refcount:" +
+                             std::to_string(w.refcount) + " mapcount:" + std::to_string(w.page_mapcount) +
+                             " mapping:" + d::hashed(w.raw_mapping) + " index:" + idx + " order:" +
+                             std::to_string(w.order) + " compound_mapcount: " + std::to_string(w.entire_mapcount));
+        else
+            d::line(out, "page:" + d::hx16(w.page) + " refcount:" + std::to_string(w.refcount) +
+                             " mapcount:" + std::to_string(w.page_mapcount) + " mapping:" +
+                             d::hashed(w.raw_mapping) + " index:" + idx);
+        if (file_line)
+            d::line(out, (w.printed_mapping == d::swap_space_address ? std::string("swap_aops") : aops) +
+                             (w.kind == mapping_kind::file && aops != "def_blk_aops" ? " name:\"" + dentry + "\"" : ""));
+        d::line(out, std::string(w.ksm ? "ksm " : w.anon ? "anon " : "") + "flags: " + d::hx(w.flags_word) +
+                         "(" + d::pgp(w, era, o) + ")" + (w.cma ? " CMA" : ""));
+        d::hex_rows(out, "raw: ", raw.data(), 8);
+        if (w.large) // the head page's struct page: this page
+            d::hex_rows(out, "head: ", raw.data(), 8);
         if (!o.reason.empty())
             d::line(out, "page dumped because: " + std::string(o.reason));
         if (o.memcg)

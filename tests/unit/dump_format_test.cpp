@@ -97,6 +97,40 @@ TEST(FormatDumpPage, SixOneMatchesTheRealGupTestDump)
     EXPECT_EQ(got.back(), real[3]);
 }
 
+TEST(FormatDumpPage, FiveSevenMatchesTheRealPinnedAnonDump)
+{
+    // Ex7 (Feb 2020): an anon page mapped once and pinned once: 1 + 1024 = 1025. The page
+    // pointer is %px: 0xffffea0010f0d640 = vmemmap + 0x43c359 * 64. That machine's bits above
+    // the page flags were 0x17ffe0000000000; 5.18-6.1 bits: referenced 1, uptodate 2, lru 4,
+    // active 5, swapbacked 19 -> 0x80036.
+    folio_snapshot s{.pfn = 0x43c359, .mapping = mapping_kind::anon, .refcount = 1025, .mapcount = 1};
+    s.flags = {pg::referenced, pg::uptodate, pg::lru, pg::active, pg::swapbacked};
+    dump_page_options o;
+    o.reason = "testing dump_page()";
+    o.index = 0xed;
+    o.field_bits = 0x17ffe0000000000ull;
+    const auto got = lines(format_dump_page(s, dump_era::v5_7, o));
+    const auto real = lines(read_data("pinned_anon_and_thp_tail.txt"));
+    ASSERT_EQ(real.size(), 3u);
+    ASSERT_EQ(got.size(), 5u); // the report left out the two raw: rows
+    EXPECT_EQ(mask(got[0]), mask(real[0]));
+    EXPECT_EQ(got[0].substr(0, 22), "page:ffffea0010f0d640 "); // %px: not hashed
+    EXPECT_EQ(got[1], real[1]);
+    EXPECT_EQ(got[4], real[2]);
+    // The raw row the report quotes: refcount 1025 (0x401), _mapcount 0.
+    EXPECT_NE(got[3].find(" 0000040100000000 "), std::string::npos);
+
+    // A compound page prints head:%px on line 1 (here the head itself) with order and
+    // compound_mapcount, and its head page's raw rows.
+    folio_snapshot l{.pfn = 0x400, .order = 9, .mapping = mapping_kind::anon, .refcount = 512, .mapcount = 512};
+    const auto big = lines(format_dump_page(l, dump_era::v5_7));
+    EXPECT_EQ(big[0].substr(0, 44), "page:ffffea0000010000 head:ffffea0000010000 ");
+    EXPECT_EQ(mask(big[0]), "page:<hash> head:<hash> refcount:512 mapcount:1 mapping:<hash> index:0x0 "
+                            "order:9 compound_mapcount: 0");
+    EXPECT_EQ(big[2].substr(0, 5), "raw: ");
+    EXPECT_EQ(big[4].substr(0, 6), "head: ");
+}
+
 TEST(FormatDumpPage, SixTwelveByHand)
 {
     // An order-0 shmem folio, mapped once: page cache 1 + pte 1 = refcount 2.
