@@ -209,6 +209,11 @@ struct foliorc::folio_traits<user::my_folio> {
 
 namespace user {
 FOLIORC_GTEST_PRINT_FOLIO(my_folio)
+// Same-named functions of the caller's own: the library's calls are qualified, so ADL on
+// my_folio never picks these.
+inline std::string holders(const my_folio&, int) { return "captured"; }
+inline const my_folio& deref(const my_folio& f) { return f; }
+inline std::string to_string(const my_folio&) { return "captured"; }
 } // namespace user
 
 namespace {

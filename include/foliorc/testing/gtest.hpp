@@ -162,7 +162,7 @@ constexpr const auto& deref(const T& v)
 }
 
 template <class T>
-using folio_of = std::remove_cvref_t<decltype(deref(std::declval<const T&>()))>;
+using folio_of = std::remove_cvref_t<decltype(foliorc::testing::detail::deref(std::declval<const T&>()))>;
 
 // What the rules read, in words: "mapping file, order 0 (1 page), PG_private set, PG_private_2
 // clear, not in swap cache, mapcount 0".
@@ -225,7 +225,7 @@ struct base {
     template <class T>
     bool MatchAndExplain(const T& v, ::testing::MatchResultListener* l) const
     {
-        const auto& f = deref(v);
+        const auto& f = foliorc::testing::detail::deref(v);
         static_assert(folio_like<std::remove_cvref_t<decltype(f)>>,
                       "foliorc matchers take a folio_like value or a pointer to one");
         using F = std::remove_cvref_t<decltype(f)>;
@@ -248,19 +248,19 @@ struct has_expected_refs : base<has_expected_refs<R>> {
     bool match(const F& f, std::ostream& os) const
     {
         const int e = foliorc::expected_ref_count<R>(f);
-        why<R>(os, f);
-        os << "\n    " << holders(f, foliorc::folio_ref_count(f) - foliorc::expected_without_caller<R>(f));
+        foliorc::testing::detail::why<R>(os, f);
+        os << "\n    " << foliorc::testing::detail::holders(f, foliorc::folio_ref_count(f) - foliorc::expected_without_caller<R>(f));
         return e == n;
     }
     void DescribeTo(std::ostream* os) const
     {
         *os << "has expected_ref_count " << n << " under rule set ";
-        describe_rule<R>(*os);
+        foliorc::testing::detail::describe_rule<R>(*os);
     }
     void DescribeNegationTo(std::ostream* os) const
     {
         *os << "does not have expected_ref_count " << n << " under rule set ";
-        describe_rule<R>(*os);
+        foliorc::testing::detail::describe_rule<R>(*os);
     }
 };
 
@@ -275,19 +275,19 @@ struct has_unexpected_refs : base<has_unexpected_refs<R>> {
         const int u = foliorc::folio_ref_count(f) - e;
         os << u << " unexpected: refcount " << foliorc::folio_ref_count(f) << " - expected " << e
            << " (6.16 footing: the caller's reference excluded, mapcount included); ";
-        why<R>(os, f);
-        os << "\n    " << holders(f, u);
+        foliorc::testing::detail::why<R>(os, f);
+        os << "\n    " << foliorc::testing::detail::holders(f, u);
         return u == n;
     }
     void DescribeTo(std::ostream* os) const
     {
         *os << "has " << n << " unexpected reference(s) under rule set ";
-        describe_rule<R>(*os);
+        foliorc::testing::detail::describe_rule<R>(*os);
     }
     void DescribeNegationTo(std::ostream* os) const
     {
         *os << "does not have " << n << " unexpected reference(s) under rule set ";
-        describe_rule<R>(*os);
+        foliorc::testing::detail::describe_rule<R>(*os);
     }
 };
 
@@ -303,7 +303,7 @@ struct holds : base<holds> {
             static_assert(F::ledger_type::tracks,
                           "Holds() reads the ledger: use ledger_by_kind or ledger_full");
             const int got = exact ? f.ledger().held(who) : f.ledger().held_kind(who.kind);
-            os << what() << " holds " << got << "; " << holders(f, 0);
+            os << what() << " holds " << got << "; " << foliorc::testing::detail::holders(f, 0);
             return got == n;
         } else {
             static_assert(basic_folio_type<F>, "Holds() reads the ledger of a basic_folio");
@@ -344,13 +344,13 @@ struct is_pinned : base<is_pinned> {
             if constexpr (F::ledger_type::tracks) {
                 const int pins = f.ledger().held_kind(holder::foll_pin);
                 os << "foll_pin holds " << pins << " reference(s); ";
-                say_pin_state(os, f);
-                os << "; " << holders(f, 0);
+                foliorc::testing::detail::say_pin_state(os, f);
+                os << "; " << foliorc::testing::detail::holders(f, 0);
                 return pins > 0;
             }
         }
         os << "no ledger, so judged by folio_maybe_dma_pinned: ";
-        say_pin_state(os, f);
+        foliorc::testing::detail::say_pin_state(os, f);
         return foliorc::folio_maybe_dma_pinned(f);
     }
     void DescribeTo(std::ostream* os) const { *os << "is pinned with FOLL_PIN"; }
@@ -363,8 +363,8 @@ struct maybe_dma_pinned : base<maybe_dma_pinned> {
     {
         const bool p = foliorc::folio_maybe_dma_pinned(f);
         os << "folio_maybe_dma_pinned is " << (p ? "true" : "false") << ": ";
-        say_pin_state(os, f);
-        os << "\n    " << holders(f, 0);
+        foliorc::testing::detail::say_pin_state(os, f);
+        os << "\n    " << foliorc::testing::detail::holders(f, 0);
         return p;
     }
     void DescribeTo(std::ostream* os) const { *os << "is maybe DMA-pinned (folio_maybe_dma_pinned)"; }
@@ -390,21 +390,21 @@ struct migrates_under : base<migrates_under<R>> {
         if (refs != want)
             os << " (" << (refs > want ? "+" : "") << refs - want << ')';
         os << "; ";
-        why<R>(os, f);
+        foliorc::testing::detail::why<R>(os, f);
         if (R::counts_mapcount && foliorc::folio_mapcount(f))
             os << "; note: the folio is still mapped (migration checks after try_to_migrate unmaps it)";
-        os << "\n    " << holders(f, refs - want);
+        os << "\n    " << foliorc::testing::detail::holders(f, refs - want);
         return ret == 0;
     }
     void DescribeTo(std::ostream* os) const
     {
         *os << "passes the migration refcount check under rule set ";
-        describe_rule<R>(*os);
+        foliorc::testing::detail::describe_rule<R>(*os);
     }
     void DescribeNegationTo(std::ostream* os) const
     {
         *os << "fails the migration refcount check under rule set ";
-        describe_rule<R>(*os);
+        foliorc::testing::detail::describe_rule<R>(*os);
     }
 };
 
