@@ -135,7 +135,15 @@ TEST(Print, Results)
 
 TEST(Print, TraceEvents)
 {
-    model::trace_event e{4, 1, "folio_add_lru", 0, 1, 3, {}, flag_set{pg::swapbacked}};
+    model::trace_event e{};
+    e.step = 4;
+    e.cpu = 1;
+    e.event = "folio_add_lru";
+    e.tracepoint = "page_ref_mod";
+    e.folio = 0;
+    e.delta = 1;
+    e.refcount = 3;
+    e.flags = flag_set{pg::swapbacked};
     e.holders = {{holder::page_cache, 1}, {batch_holder(batch_kind::lru_add, 1), 1}, {holder::caller, 1}};
     EXPECT_EQ(text(e), "step 4 cpu 1 folio_add_lru folio 0: refcount +1 -> 3; held by page_cache 1, "
                        "lru_add batch on CPU 1 1, caller 1; flags swapbacked");

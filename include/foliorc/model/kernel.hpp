@@ -89,7 +89,11 @@ public:
 
     explicit kernel(kernel_config cfg = {})
         : cfg_(cfg),
-          caches_({.nr_cpus = cfg.nr_cpus, .era = cfg.era, .drain_all_local_first = cfg.drain_all_local_first})
+          caches_({.nr_cpus = cfg.nr_cpus,
+                   .era = cfg.era,
+                   .drain_all_local_first = cfg.drain_all_local_first,
+                   // a drain-all's work runs on the CPU that owns the batch (queue_work_on)
+                   .on_cpu = [this](unsigned c) { trace_.cpu = c; }})
     {
     }
     kernel(const kernel&) = delete; // folios point into the kernel
