@@ -41,11 +41,17 @@
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
 
+// FOLIORC_HAS_STD_FORMAT: 1 where <format> is complete (__cpp_lib_format); define it yourself to
+// force either way.
+#ifndef FOLIORC_HAS_STD_FORMAT
 #if defined(__cpp_lib_format) && __has_include(<format>)
-#include <format>
 #define FOLIORC_HAS_STD_FORMAT 1
 #else
 #define FOLIORC_HAS_STD_FORMAT 0
+#endif
+#endif
+#if FOLIORC_HAS_STD_FORMAT
+#include <format>
 #endif
 
 namespace foliorc {
@@ -406,6 +412,9 @@ inline std::ostream& operator<<(std::ostream& os, const traced_ledger& l)
 #if FOLIORC_HAS_STD_FORMAT
 // std::format support: every type above formats as its operator<< prints it ("{}" only).
 namespace foliorc::detail {
+// Parses the standard string spec ("{:>60}") and formats the operator<< text with it. format()
+// is const (C++23 requires it) and works on a copy, since C++20 libraries' base format() may
+// not be.
 template <class T>
 struct ostream_formatter : std::formatter<std::string_view> {
     template <class Ctx>
@@ -413,7 +422,9 @@ struct ostream_formatter : std::formatter<std::string_view> {
     {
         std::ostringstream s;
         s << v;
-        return std::formatter<std::string_view>::format(s.str(), ctx);
+        const std::string text = s.str();
+        std::formatter<std::string_view> base = *this;
+        return base.format(std::string_view(text), ctx);
     }
 };
 } // namespace foliorc::detail
