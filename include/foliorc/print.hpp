@@ -356,11 +356,99 @@ inline std::ostream& operator<<(std::ostream& os, const longterm_result& r)
               << "); " << r.migration;
 }
 
+// ---- rule sets by name and the explored state space ----
+
+inline std::ostream& operator<<(std::ostream& os, const rule_set_info& r)
+{
+    return os << r.name << " (" << r.commit << ", " << r.kernels << "): " << r.summary;
+}
+inline std::ostream& operator<<(std::ostream& os, folio_kind k) { return os << folio_kind_name(k); }
+inline std::ostream& operator<<(std::ostream& os, const state_point& p)
+{
+    os << foliorc::state_class(p) << ": ";
+    return foliorc::print(os, p.folio);
+}
+inline std::ostream& operator<<(std::ostream& os, const rule_disagreement& d)
+{
+    return os << foliorc::state_class(d.state) << ", order " << d.state.folio.order << ", mapcount "
+              << d.state.folio.mapcount << ": " << d.a << " against " << d.b;
+}
+
 // ---- parsing ----
 
 inline std::ostream& operator<<(std::ostream& os, const parse_error& e)
 {
     return os << e.line << ':' << e.column << ": error: " << e.message;
+}
+
+// "flags referenced|lru, node 0, zone 2" (names foliorc does not model listed as such).
+inline std::ostream& operator<<(std::ostream& os, const dump_flags& f)
+{
+    os << (f.type_prefix.empty() ? "" : f.type_prefix + " ") << "flags " << f.known;
+    for (const auto& n : f.unknown)
+        os << '|' << n << " (not modelled)";
+    if (f.node)
+        os << ", node " << *f.node;
+    if (f.zone)
+        os << ", zone " << *f.zone;
+    return os;
+}
+
+// What a parsed dump says, field by field; what it did not print is left out.
+inline std::ostream& operator<<(std::ostream& os, const page_dump& d)
+{
+    os << "dump_page at line " << d.line << ": " << (d.old_count ? "count " : "refcount ") << d.refcount;
+    if (d.mapcount)
+        os << ", mapcount " << *d.mapcount;
+    if (d.mapping)
+        os << ", mapping " << (*d.mapping ? foliorc::detail::hex(*d.mapping) : std::string("NULL"));
+    if (d.index)
+        os << ", index " << foliorc::detail::hex(*d.index);
+    if (d.pfn)
+        os << ", pfn " << foliorc::detail::hex(*d.pfn);
+    if (d.tail)
+        os << ", a tail page";
+    if (d.order)
+        os << ", order " << *d.order;
+    if (d.folio_mapcount)
+        os << ", folio mapcount " << *d.folio_mapcount;
+    if (d.entire_mapcount)
+        os << ", entire mapcount " << *d.entire_mapcount;
+    if (d.compound_mapcount)
+        os << ", compound mapcount " << *d.compound_mapcount;
+    if (d.pincount)
+        os << ", pincount " << *d.pincount;
+    if (d.anon_marker)
+        os << ", anon";
+    if (d.ksm_marker)
+        os << ", ksm";
+    if (d.flags)
+        os << ", " << *d.flags;
+    if (d.type)
+        os << ", page type " << page_type_name(*d.type);
+    if (!d.aops.empty())
+        os << ", aops " << d.aops;
+    if (d.raw_refcount)
+        os << ", raw refcount " << *d.raw_refcount << " mapcount " << d.raw_mapcount.value_or(0);
+    if (!d.reason.empty())
+        os << ", dumped because: " << d.reason;
+    return os;
+}
+
+inline std::ostream& operator<<(std::ostream& os, const page_ref_line& r)
+{
+    os << r.event << " at line " << r.line << ": count " << r.count.value_or(0);
+    if (r.val)
+        os << " (" << (*r.val >= 0 ? "+" : "") << *r.val << ')';
+    if (r.pfn)
+        os << ", pfn " << foliorc::detail::hex(*r.pfn);
+    if (r.mapcount)
+        os << ", mapcount field " << *r.mapcount;
+    if (r.flags)
+        os << ", " << *r.flags;
+    if (r.mt)
+        os << ", mt " << *r.mt;
+    return os;
 }
 
 namespace model {
@@ -461,6 +549,13 @@ FOLIORC_DETAIL_FORMATTER(foliorc::collect_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::migrate_pages_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::longterm_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::parse_error);
+FOLIORC_DETAIL_FORMATTER(foliorc::rule_set_info);
+FOLIORC_DETAIL_FORMATTER(foliorc::folio_kind);
+FOLIORC_DETAIL_FORMATTER(foliorc::state_point);
+FOLIORC_DETAIL_FORMATTER(foliorc::rule_disagreement);
+FOLIORC_DETAIL_FORMATTER(foliorc::dump_flags);
+FOLIORC_DETAIL_FORMATTER(foliorc::page_dump);
+FOLIORC_DETAIL_FORMATTER(foliorc::page_ref_line);
 FOLIORC_DETAIL_FORMATTER(foliorc::model::placement);
 FOLIORC_DETAIL_FORMATTER(foliorc::model::pin_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::model::trace_event);

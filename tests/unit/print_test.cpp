@@ -133,6 +133,23 @@ TEST(Print, Results)
     EXPECT_EQ(text(parse_error{3, 7, "flags: '(' without ')'"}), "3:7: error: flags: '(' without ')'");
 }
 
+TEST(Print, ParsedDumpsAndRuleSets)
+{
+    // The first line and flags line of the 2023 block-device report.
+    const auto r = parse_dmesg(
+        "page:00000000faa9673c refcount:3 mapcount:0 mapping:00000000144ccd79 index:0x14280025 pfn:0x1727813\n"
+        "flags: 0x17ffffc000206a(referenced|dirty|active|workingset|private|node=0|zone=2|lastcpupid=0x1fffff)\n"
+        "page dumped because: migration failure\n");
+    ASSERT_EQ(r.dumps.size(), 1u);
+    EXPECT_EQ(text(r.dumps.front()),
+              "dump_page at line 1: refcount 3, mapcount 0, mapping 0x144ccd79, index 0x14280025, pfn "
+              "0x1727813, flags referenced|dirty|active|workingset|private, node 0, zone 2, dumped "
+              "because: migration failure");
+    EXPECT_EQ(text(*kernel_rule_registry::find("v6_17")),
+              "v6_17 (mm: simplify folio_expected_ref_count(), 6.17 - 6.18): typed (not hugetlb): 0; "
+              "anon: swapcache<<order; else (mapping!=NULL)<<order + PG_private; + mapcount");
+}
+
 TEST(Print, TraceEvents)
 {
     model::trace_event e{4, 1, "folio_add_lru", 0, 1, 3, {}, flag_set{pg::swapbacked}};
