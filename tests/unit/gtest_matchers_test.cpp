@@ -179,6 +179,14 @@ TEST(MigratesUnder, PrivateTwoOnlyBeforeSixZero)
                             "held by page_cache 1, private_2 1, caller 1");
 }
 
+TEST(PrintTo, PointersPrintWhatTheyPointAt)
+{
+    const full_folio f = ext4_folio();
+    EXPECT_EQ(::testing::PrintToString(f.mapping()), "pointer to mapping file (ext4)");
+    EXPECT_EQ(::testing::PrintToString(static_cast<const mapping*>(nullptr)), "NULL mapping");
+    EXPECT_EQ(::testing::PrintToString(&f).substr(0, 34), "pointer to folio pfn 0x1000 order ");
+}
+
 TEST(HasFlags, NamesWhatIsMissing)
 {
     const full_folio f = ext4_folio();

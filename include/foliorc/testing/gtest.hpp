@@ -122,6 +122,15 @@ void PrintTo(const basic_mapping<P>& m, std::ostream* os)
 {
     *os << m;
 }
+// folio.mapping(): the mapping pointed at, not its address.
+template <class P>
+void PrintTo(const basic_mapping<P>* m, std::ostream* os)
+{
+    if (m)
+        *os << "pointer to " << *m;
+    else
+        *os << "NULL mapping";
+}
 template <class F>
 void PrintTo(const page_ref<F>& p, std::ostream* os)
 {
