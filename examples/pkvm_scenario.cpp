@@ -2,7 +2,11 @@
 // model under every drain policy, and its fix. Nothing here states an outcome: the refcounts,
 // drains and results below are what the model computes.
 //
-//   pkvm_scenario [--policy NAME] [--scenario seed|healthy] [--json]
+//   pkvm_scenario [--kernel VERSION] [--policy NAME|all] [--scenario seed|healthy] [--json]
+//
+// --kernel runs that kernel's preset as it was (rule sets, drain policy, dedupe, batch size,
+// PG_lru era, migration passes; default: the latest); --policy swaps in another drain policy
+// for a what-if, or runs every policy.
 #include <foliorc/foliorc.hpp>
 #include <foliorc/model/kernel.hpp>
 
@@ -18,7 +22,9 @@ using namespace foliorc::model;
 constexpr unsigned cpu_a = 0, cpu_b = 1;
 
 struct options {
-    std::string policy;      // empty: all
+    std::string kernel = "latest";
+    std::string kernel_used; // the preset's version
+    std::string policy;      // empty: the kernel's own; "all": every policy
     std::string scenario = "seed";
     bool json = false;
 };
@@ -39,10 +45,10 @@ std::string flags_text(flag_set flags)
     return s;
 }
 
-template <class P>
-int run(const options& o)
+template <class K, class P>
+int run(options& o)
 {
-    kernel<rules::latest, P> k({.nr_cpus = 2});
+    kernel<typename K::migrate_rules, P, typename K::dedupe, K::batch_capacity> k(config_for<K>(2));
     const bool seed = o.scenario == "seed";
     struct row { // a snapshot after each step
         long step;
@@ -87,11 +93,14 @@ int run(const options& o)
             write_event_json(std::cout, e, P::name);
             std::cout << '\n';
         }
-        std::cout << R"({"type":"result","policy":")" << P::name << R"(","scenario":")" << o.scenario
+        std::cout << R"({"type":"result","kernel":")" << o.kernel_used << R"(","policy":")" << P::name
+                  << R"(","scenario":")" << o.scenario
                   << R"(","result":")" << errno_name(r.ret) << R"(","errno":)" << r.ret
                   << R"(,"drain_local":)" << r.local_drains << R"(,"drain_all":)" << r.drain_alls
                   << R"(,"wasted_drains":)" << r.wasted_drains << R"(,"migrate_passes":)"
-                  << r.migrate_passes << R"(,"gup_attempts":)" << r.gup_attempts << "}\n";
+                  << r.migrate_passes << R"(,"migrate_async_passes":)" << r.migrate_async_passes
+                  << R"(,"migrate_sync_passes":)" << r.migrate_sync_passes << R"(,"gup_attempts":)"
+                  << r.gup_attempts << "}\n";
         return r.ret;
     }
 
@@ -110,9 +119,10 @@ int run(const options& o)
                     k.folio(x).ref_count());
     std::printf("           flags of folio %d: %s\n", now, flags_text(k.folio(now).flags()).c_str());
     std::printf("result: %-7.*s errno %d, lru_add_drain %ld, lru_add_drain_all %ld (wasted %ld), "
-                "migrate passes %d, gup attempts %d\n",
+                "migrate passes %d (%d async + %d sync), gup attempts %d\n",
                 int(errno_name(r.ret).size()), errno_name(r.ret).data(), r.ret, r.local_drains,
-                r.drain_alls, r.wasted_drains, r.migrate_passes, r.gup_attempts);
+                r.drain_alls, r.wasted_drains, r.migrate_passes, r.migrate_async_passes,
+                r.migrate_sync_passes, r.gup_attempts);
     return r.ret;
 }
 
@@ -124,6 +134,8 @@ bool parse(int argc, char** argv, options& o)
             o.json = true;
         else if (a == "--policy" && i + 1 < argc)
             o.policy = argv[++i];
+        else if (a == "--kernel" && i + 1 < argc)
+            o.kernel = argv[++i];
         else if (a == "--scenario" && i + 1 < argc)
             o.scenario = argv[++i];
         else
@@ -137,20 +149,38 @@ int main(int argc, char** argv)
 {
     options o;
     if (!parse(argc, argv, o)) {
-        std::fprintf(stderr, "usage: %s [--policy NAME] [--scenario seed|healthy] [--json]\n", argv[0]);
+        std::fprintf(stderr,
+                     "usage: %s [--kernel VERSION] [--policy NAME|all] [--scenario seed|healthy] "
+                     "[--json]\n",
+                     argv[0]);
         return 2;
     }
-    bool found = o.policy.empty();
-    if (!o.json)
-        std::printf("pKVM/crosvm (%s): a shmem folio in CMA, faulted on CPU A, pinned longterm on "
-                    "CPU B\n",
-                    o.scenario.c_str());
-    kernel_drain_policies::for_each([&]<class P>() {
-        if (!o.policy.empty() && o.policy != P::name)
+    bool found = false;
+    const std::string version = o.kernel == "latest" ? std::string(kernels::latest::version) : o.kernel;
+    const auto looked = kernels::with_preset(version, [&]<class K>() {
+        o.kernel_used = std::string(K::version);
+        if (!o.json)
+            std::printf("pKVM/crosvm (%s) on kernel %s: a shmem folio in CMA, faulted on CPU A, "
+                        "pinned longterm on CPU B\n",
+                        o.scenario.c_str(), o.kernel_used.c_str());
+        if (o.policy.empty()) {
+            found = true;
+            run<K, typename K::policy>(o);
             return;
-        found = true;
-        run<P>(o);
+        }
+        kernel_drain_policies::for_each([&]<class P>() {
+            if (o.policy != "all" && o.policy != P::name)
+                return;
+            found = true;
+            run<K, P>(o);
+        });
     });
+    if (!looked) {
+        std::fprintf(stderr, "not a kernel version: %s\n", o.kernel.c_str());
+        return 2;
+    }
+    if (!looked->warning.empty())
+        std::fprintf(stderr, "%s\n", looked->warning.c_str());
     if (!found) {
         std::fprintf(stderr, "no policy named %s\n", o.policy.c_str());
         return 2;

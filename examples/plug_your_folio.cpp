@@ -82,7 +82,6 @@ sample ext4_with_buffers()
     folio_attach_private(f);
     folio_add_rmap_ptes(f);
     folio_set_flag(f, pg::lru);
-    folio_put(f);
     return {"ext4 page cache, buffers, mapped once", p, f};
 }
 
@@ -94,7 +93,6 @@ sample anon_in_swapcache()
     rich f(rich::state{.pfn = 0x200});
     folio_add_new_anon_rmap(f, anon_mapping);
     add_to_swap_cache(f);
-    folio_put(f);
     return {"anon in swap cache, mapped once", p, f};
 }
 
@@ -104,7 +102,6 @@ sample pinned_anon()
                 .mapping = reinterpret_cast<std::uintptr_t>(&sim::anon_vma_dummy) | 1, .pfn = 0x300};
     rich f(rich::state{.pfn = 0x300});
     folio_add_new_anon_rmap(f, anon_mapping);
-    folio_put(f);
     try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
     return {"anon pinned with FOLL_PIN", p, f};
 }

@@ -2,7 +2,10 @@
 // run under every drain policy; per policy the pins that failed, the drains, the wasted drains
 // (a drain that released no reference on a folio the pin collected) and the worst interleaving.
 //
-//   policy_report [--json]
+//   policy_report [--kernel VERSION] [--json]
+//
+// --kernel: the preset whose rule sets, dedupe, batch size, PG_lru era and migration passes the
+// policies run under (default: the latest); its own policy is marked in the table.
 //
 // Scenario. Set-up: a memfd "guest" in CMA mapped with mlock2(MLOCK_ONFAULT); a ceph file in CMA
 // whose page 0 is mapped and under an fscache write (PG_private_2 with its reference).
@@ -16,6 +19,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,12 +51,12 @@ void interleavings(std::array<int, 3> left, std::vector<int>& cur, std::vector<s
         }
 }
 
-template <class P>
+template <class K, class P>
 totals run_policy(const std::vector<std::vector<int>>& all)
 {
     totals t;
     for (const auto& order : all) {
-        kernel<rules::latest, P> k({.nr_cpus = 3});
+        kernel<typename K::migrate_rules, P, typename K::dedupe, K::batch_capacity> k(config_for<K>(3));
         k.trace().enabled = false;
         const int guest = k.memfd_create("guest", placement::cma);
         const int gv = k.mmap_file(guest, 64);
@@ -98,17 +102,44 @@ totals run_policy(const std::vector<std::vector<int>>& all)
 
 int main(int argc, char** argv)
 {
-    const bool json = argc > 1 && std::string_view(argv[1]) == "--json";
+    bool json = false;
+    std::string_view version = kernels::latest::version;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--json")
+            json = true;
+        else if (a == "--kernel" && i + 1 < argc)
+            version = argv[++i];
+        else {
+            std::fprintf(stderr, "usage: %s [--kernel VERSION] [--json]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (version == "latest")
+        version = kernels::latest::version;
     std::vector<std::vector<int>> all;
     std::vector<int> cur;
     interleavings(ops_per_cpu, cur, all);
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::pair<std::string_view, totals>> results;
-    kernel_drain_policies::for_each([&]<class P>() { results.emplace_back(P::name, run_policy<P>(all)); });
+    std::string_view used, own;
+    const auto looked = kernels::with_preset(version, [&]<class K>() {
+        used = K::version;
+        own = K::policy::name;
+        kernel_drain_policies::for_each(
+            [&]<class P>() { results.emplace_back(P::name, run_policy<K, P>(all)); });
+    });
+    if (!looked) {
+        std::fprintf(stderr, "not a kernel version: %.*s\n", int(version.size()), version.data());
+        return 2;
+    }
+    if (!looked->warning.empty())
+        std::fprintf(stderr, "%s\n", looked->warning.c_str());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     if (json) {
-        std::printf(R"({"interleavings":%zu,"policies":[)", all.size());
+        std::printf(R"({"kernel":"%.*s","kernel_policy":"%.*s","interleavings":%zu,"policies":[)",
+                    int(used.size()), used.data(), int(own.size()), own.data(), all.size());
         for (std::size_t i = 0; i < results.size(); ++i) {
             const auto& [name, t] = results[i];
             std::printf(R"(%s{"policy":"%.*s","pins":%ld,"pins_failed":%ld,"local_drains":%ld,)"
@@ -119,6 +150,8 @@ int main(int argc, char** argv)
         std::printf("]}\n");
         return 0;
     }
+    std::printf("kernel %.*s (its own policy: %.*s)\n", int(used.size()), used.data(),
+                int(own.size()), own.data());
     std::printf("%zu interleavings of 3 CPUs (3 + 2 + 2 operations), each under %zu policies, in "
                 "%.2f s\n",
                 all.size(), results.size(), secs);

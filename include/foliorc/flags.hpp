@@ -166,6 +166,25 @@ constexpr bool anon_exclusive_bit(flag_set flags, bool anon) noexcept
     return anon && flags.test(pg::owner_2);
 }
 
+// The order in which %pGp and show_page_flags print names: __def_pageflag_names of
+// include/trace/events/mmflags.h (6.12.117; flags of other eras where they stood).
+inline constexpr std::array<pg, pg_count> pageflag_print_order{
+    pg::locked,   pg::waiters,   pg::error,      pg::referenced, pg::uptodate,  pg::dirty,
+    pg::lru,      pg::active,    pg::workingset, pg::slab,       pg::owner_priv_1, pg::owner_2,
+    pg::arch_1,   pg::reserved,  pg::private_,   pg::private_2,  pg::writeback, pg::head,
+    pg::reclaim,  pg::swapbacked, pg::unevictable, pg::dropbehind, pg::mlocked, pg::uncached,
+    pg::hwpoison, pg::idle,      pg::young,      pg::arch_2,     pg::arch_3,    pg::skip_kasan_poison,
+};
+
+// Calls fn(name) for each set flag in print order, as show_page_flags lists them.
+template <class Fn>
+constexpr void for_each_printed_flag(flag_set s, Fn&& fn)
+{
+    for (pg f : pageflag_print_order)
+        if (s.test(f))
+            fn(pg_name(f));
+}
+
 // ---- bit layouts of enum pageflags ----
 
 // Which kernel options add optional members to enum pageflags.

@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -86,8 +87,11 @@ struct folio_change {
         return *this;
     }
 
+    // At most refs.size() holders per change; one more is a programming error in the library.
     constexpr folio_change& ref(holder_id who, int n) noexcept
     {
+        if (nrefs == refs.size())
+            std::terminate();
         refs[nrefs++] = {who, n};
         return *this;
     }
@@ -581,11 +585,16 @@ constexpr void folio_end_private_2(F& f)
     f.apply(c);
 }
 
+// The rmap calls change mapcounts only; no refcount moves (mm/rmap.c). The reference a page
+// table holds is the one the fault (or remove_migration_pte's folio_get) took: mapping a page
+// re-attributes `from`'s reference to the PTE, and unmapping hands it to `to`, who drops it
+// with its own folio_put (zap: the mmu_gather; try_to_migrate_one: right away).
+
 // folio_add_new_anon_rmap: a new anon (or KSM) folio gets its mapping, PG_swapbacked,
-// PG_anon_exclusive, and its first page-table mappings, each with the reference the fault path
-// hands to the page table.
+// PG_anon_exclusive and its first page-table mappings.
 template <basic_folio_type F>
-constexpr void folio_add_new_anon_rmap(F& f, const typename F::mapping_type& m, int nr_ptes = 1)
+constexpr void folio_add_new_anon_rmap(F& f, const typename F::mapping_type& m, int nr_ptes = 1,
+                                       holder_id from = holder::caller)
 {
     typename F::change c{"folio_add_new_anon_rmap"};
     if (!m.is_anon())
@@ -595,12 +604,14 @@ constexpr void folio_add_new_anon_rmap(F& f, const typename F::mapping_type& m, 
     c.remap_to(m);
     c.set = flag_set{pg::swapbacked, pg::anon_exclusive};
     c.mapcount = nr_ptes;
-    f.apply(c.ref(holder::pte, nr_ptes));
+    f.apply(c.ref(from, -nr_ptes).ref(holder::pte, nr_ptes));
 }
 
-// folio_add_{file,anon}_rmap_ptes / folio_remove_rmap_ptes with the page-table reference.
+// folio_add_{file,anon}_rmap_ptes: nr_ptes more mappings, each taking over one of `from`'s
+// references.
 template <basic_folio_type F>
-constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1, std::string_view op = {})
+constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1, std::string_view op = {},
+                                   holder_id from = holder::caller)
 {
     typename F::change c{!op.empty() ? op
                          : f.anon()  ? "folio_add_anon_rmap_ptes"
@@ -608,15 +619,17 @@ constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1, std::string_view op = 
     if (f.mapping_kind_() == mapping_kind::none || f.mapping_kind_() == mapping_kind::movable_ops)
         detail::fail(errc::wrong_state, f.pfn(), "mapping a folio that is neither anon nor file");
     c.mapcount = nr_ptes;
-    f.apply(c.ref(holder::pte, nr_ptes));
+    f.apply(c.ref(from, -nr_ptes).ref(holder::pte, nr_ptes));
 }
+// folio_remove_rmap_ptes: nr_ptes fewer mappings; their references pass to `to`.
 template <basic_folio_type F>
 constexpr void folio_remove_rmap_ptes(F& f, int nr_ptes = 1,
-                                      std::string_view op = "folio_remove_rmap_ptes")
+                                      std::string_view op = "folio_remove_rmap_ptes",
+                                      holder_id to = holder::transient)
 {
     typename F::change c{op};
     c.mapcount = -nr_ptes;
-    f.apply(c.ref(holder::pte, -nr_ptes));
+    f.apply(c.ref(holder::pte, -nr_ptes).ref(to, nr_ptes));
 }
 
 // __SetPageMovable / page_set_movable_ops: a driver-managed (zsmalloc, balloon) page.

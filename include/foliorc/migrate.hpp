@@ -3,7 +3,9 @@
 // (kernel-facts.md 2.7 and 5).
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
+#include <vector>
 #include <concepts>
 #include <ranges>
 #include <string_view>
@@ -13,8 +15,20 @@
 
 namespace foliorc {
 
-// NR_MAX_MIGRATE_PAGES_RETRY [M in kernel-facts.md 5].
+// NR_MAX_MIGRATE_PAGES_RETRY (10; 6.1.192 and 6.12.117 mm/migrate.c).
 inline constexpr int nr_max_migrate_pages_retry = 10;
+
+// How migrate_pages(MIGRATE_SYNC) retries. Before 6.3 (6.1.192): `sync` passes of
+// unmap_and_move, each folio unmapped, checked and moved or mapped back in turn. From 6.3
+// (migrate_pages_batch, 6.12.117): `async` MIGRATE_ASYNC passes over the whole batch (all
+// folios unmapped, then up to `async` move attempts, then the failures mapped back), then each
+// folio left alone through the same with `sync` passes (NR_MAX_MIGRATE_SYNC_RETRY = 10 - 3).
+struct migrate_passes {
+    int async = 3;
+    int sync = 7;
+    bool batched = true;
+    friend constexpr bool operator==(const migrate_passes&, const migrate_passes&) = default;
+};
 
 // __migrate_folio / folio_migrate_mapping on an unmapped, isolated folio: the refcount must be
 // exactly folio_expected_ref_count + 1 (the isolation reference) + extra_count (86ebd50224c0);
@@ -26,47 +40,131 @@ constexpr int folio_migrate_refs_check(const F& f, int extra_count = 0)
     return folio_ref_count(f) == expected ? 0 : -EAGAIN;
 }
 
+// The hooks migrate_pages calls, one concept each, so that a missing one is named.
 template <class Env, class F>
-concept migrate_env = requires(Env& env, F& f) {
-    env.try_to_migrate(f);        // unmap: PTEs become migration entries (and mlock_drain_local)
-    env.remove_migration_ptes(f); // -EAGAIN: map the source again
-    env.move_to_new_folio(f);     // the check passed: the data and mappings move to a new folio
+concept migrate_env_try_to_migrate = requires(Env& env, F& f) {
+    env.try_to_migrate(f); // rmap: each PTE becomes a migration entry, dropping its reference
 };
+template <class Env, class F>
+concept migrate_env_remove_migration_ptes = requires(Env& env, F& f) {
+    env.remove_migration_ptes(f); // undo: map the source again, a reference per PTE
+};
+template <class Env, class F>
+concept migrate_env_move_to_new_folio = requires(Env& env, F& f) {
+    env.move_to_new_folio(f); // the check passed: the data, references and mappings move
+};
+template <class Env, class F>
+concept migrate_env = migrate_env_try_to_migrate<Env, F> &&
+                      migrate_env_remove_migration_ptes<Env, F> && migrate_env_move_to_new_folio<Env, F>;
 
 struct migrate_pages_result {
     int nr_failed = 0;    // what migrate_pages returns: folios left unmigrated
     int nr_succeeded = 0;
-    int passes = 0;       // passes run (at most nr_max_migrate_pages_retry)
-    int eagain = 0;       // -EAGAIN results over all passes
+    int async_passes = 0; // MIGRATE_ASYNC move passes run (batched kernels)
+    int sync_passes = 0;  // MIGRATE_SYNC passes run (most for one folio)
+    int passes = 0;       // async_passes + sync_passes
+    int eagain = 0;       // -EAGAIN results over all passes (still mapped, or refcount)
+    int unmaps = 0;       // try_to_migrate calls
     friend constexpr bool operator==(const migrate_pages_result&, const migrate_pages_result&) = default;
 };
 
-// migrate_pages(MIGRATE_SYNC): each pass unmaps every folio still on the list, checks its
-// refcount, and moves it or maps it back; failures are retried up to max_passes passes.
-// Migrated folios leave `list`; the ones that failed stay on it.
-template <rule_set R = rules::latest, class List, class Env>
-    requires migrate_env<Env, std::remove_pointer_t<std::ranges::range_value_t<List>>>
-migrate_pages_result migrate_pages(List& list, Env& env, int max_passes = nr_max_migrate_pages_retry)
+namespace detail {
+// migrate_folio_unmap: try_to_migrate; a folio still mapped afterwards is -EAGAIN before any
+// refcount check (its migration entries are removed again).
+template <class Env, class F>
+bool migrate_unmap(Env& env, F& f, migrate_pages_result& r)
 {
-    migrate_pages_result r;
-    while (r.passes < max_passes && !std::ranges::empty(list)) {
-        ++r.passes;
-        int retry = 0;
-        std::erase_if(list, [&](auto* folio) {
-            env.try_to_migrate(*folio);
-            if (folio_migrate_refs_check<R>(*folio) == 0) {
-                env.move_to_new_folio(*folio);
+    env.try_to_migrate(f);
+    ++r.unmaps;
+    if (folio_mapcount(f) == 0)
+        return true;
+    env.remove_migration_ptes(f);
+    ++r.eagain;
+    return false;
+}
+
+// migrate_pages_batch() over `batch`: unmap every folio (up to `passes` tries each), then up
+// to `passes` move attempts over the unmapped ones; what did not move is mapped back. Moved
+// folios leave `batch`. Returns the move passes run.
+template <rule_set R, class Env, class F>
+int migrate_batch(std::vector<F*>& batch, Env& env, int passes, migrate_pages_result& r)
+{
+    std::vector<F*> unmapped;
+    std::vector<F*> stuck;
+    for (int pass = 0; pass < passes && !batch.empty(); ++pass) {
+        std::vector<F*> retry;
+        for (F* f : batch)
+            (migrate_unmap(env, *f, r) ? unmapped : retry).push_back(f);
+        batch.swap(retry);
+    }
+    stuck = std::move(batch); // never unmapped: stay on the list
+    batch.clear();
+    int ran = 0;
+    for (int pass = 0; pass < passes && !unmapped.empty(); ++pass) {
+        ++ran;
+        std::erase_if(unmapped, [&](F* f) {
+            if (folio_migrate_refs_check<R>(*f) == 0) {
+                env.move_to_new_folio(*f);
                 ++r.nr_succeeded;
                 return true;
             }
-            env.remove_migration_ptes(*folio);
             ++r.eagain;
-            ++retry;
             return false;
         });
-        if (!retry)
-            break;
     }
+    for (F* f : unmapped) { // migrate_folio_undo_src
+        env.remove_migration_ptes(*f);
+        batch.push_back(f);
+    }
+    batch.insert(batch.end(), stuck.begin(), stuck.end());
+    return ran;
+}
+} // namespace detail
+
+// migrate_pages(MIGRATE_SYNC) as the kernel of `passes` runs it. Migrated folios leave
+// `list`; the ones that failed stay on it, mapped again. Any sequence container of F* with
+// begin/end, erase and push_back works.
+template <rule_set R = rules::latest, class List, class Env>
+    requires migrate_env<Env, std::remove_pointer_t<std::ranges::range_value_t<List>>>
+migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes = {})
+{
+    using F = std::remove_pointer_t<std::ranges::range_value_t<List>>;
+    migrate_pages_result r;
+    if (!passes.batched) {
+        // unmap_and_move, one folio after another, each pass.
+        for (int pass = 0; pass < passes.sync && !std::ranges::empty(list); ++pass) {
+            ++r.sync_passes;
+            int retry = 0;
+            std::erase_if(list, [&](F* folio) {
+                if (!detail::migrate_unmap(env, *folio, r)) {
+                    ++retry;
+                    return false;
+                }
+                if (folio_migrate_refs_check<R>(*folio) == 0) {
+                    env.move_to_new_folio(*folio);
+                    ++r.nr_succeeded;
+                    return true;
+                }
+                env.remove_migration_ptes(*folio);
+                ++r.eagain;
+                ++retry;
+                return false;
+            });
+            if (!retry)
+                break;
+        }
+    } else {
+        std::vector<F*> batch(std::ranges::begin(list), std::ranges::end(list));
+        r.async_passes = detail::migrate_batch<R>(batch, env, passes.async, r);
+        std::vector<F*> left;
+        for (F* f : batch) { // migrate_pages_sync: one folio at a time
+            std::vector<F*> one{f};
+            r.sync_passes = std::max(r.sync_passes, detail::migrate_batch<R>(one, env, passes.sync, r));
+            left.insert(left.end(), one.begin(), one.end());
+        }
+        std::erase_if(list, [&](F* f) { return std::find(left.begin(), left.end(), f) == left.end(); });
+    }
+    r.passes = r.async_passes + r.sync_passes;
     r.nr_failed = static_cast<int>(std::ranges::distance(list));
     return r;
 }
@@ -88,7 +186,7 @@ struct longterm_result {
 // folios migrate on their own, -EBUSY on failure), migrate the list, and put back what is left.
 // Any unmigrated folio is -ENOMEM; success is -EAGAIN so that the caller pins again.
 template <rule_set R = rules::latest, std::ranges::forward_range Pofs, class Env>
-longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env)
+longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrate_passes passes = {})
 {
     using E = std::ranges::range_value_t<Pofs>;
     longterm_result r;
@@ -109,7 +207,7 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env)
     if (r.ret == 0) {
         auto& list = env.movable_list();
         if (!std::ranges::empty(list)) {
-            r.migration = migrate_pages<R>(list, env);
+            r.migration = migrate_pages<R>(list, env, passes);
             if (r.migration.nr_failed)
                 r.ret = -ENOMEM;
         }
@@ -130,12 +228,12 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env)
 template <rule_set R = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::ranges::forward_range Pofs, class Env>
 longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env, Policy p = {},
-                                                          Dedupe d = {})
+                                                          Dedupe d = {}, migrate_passes passes = {})
 {
     const collect_result c = collect_unpinnable(pofs, env, p, d);
     if (!c.collected)
         return {};
-    return migrate_longterm_unpinnable_folios<R>(pofs, env);
+    return migrate_longterm_unpinnable_folios<R>(pofs, env, passes);
 }
 
 } // namespace foliorc

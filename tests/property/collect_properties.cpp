@@ -81,7 +81,7 @@ void build(scenario& s, const setup& in)
                 folio_isolate_lru(f) ? folio_get(f, holder::transient), folio_put(f, holder::isolation)
                                      : void();
         }
-        folio_put(f);
+        // The fault's reference is the PTE's (the rmap took it over): nothing to put.
     }
     for (auto [i, page] : in.pofs) {
         auto& f = s.folios[std::size_t(i)];

@@ -18,10 +18,12 @@ using F = basic_folio<int, mapping, ledger_by_kind>;
 constexpr F pinned_anon(std::uint64_t pfn, unsigned order, zone_type zone, int pins)
 {
     F f(F::state{.pfn = pfn, .order = order, .zone = zone, .flags = flag_set{pg::lru}});
+    // do_anonymous_page: folio_ref_add(nr_pages - 1), then the rmap takes the references over.
+    if (f.nr_pages() > 1)
+        folio_ref_add(f, holder::caller, f.nr_pages() - 1);
     folio_add_new_anon_rmap(f, anon_mapping, f.nr_pages());
     for (int i = 0; i < pins; ++i)
         try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-    folio_put(f);
     return f;
 }
 

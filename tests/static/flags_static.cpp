@@ -158,3 +158,21 @@ static_assert(&flag_layouts::for_kernel("6.12.117") == &flag_layouts::v6_12 &&
               &flag_layouts::for_kernel("5.19") == &flag_layouts::v5_18,
               "for_kernel picks the era");
 } // namespace
+
+namespace {
+using namespace foliorc;
+constexpr bool print_order_is_a_permutation()
+{
+    flag_set seen;
+    for (pg f : pageflag_print_order) {
+        if (seen.test(f))
+            return false;
+        seen.set(f);
+    }
+    return seen == flag_set::from_bits(0xffffffffu);
+}
+static_assert(print_order_is_a_permutation(), "every flag is printed exactly once");
+// __def_pageflag_names (6.12.117): locked, waiters, referenced, ... lru before active.
+static_assert(pageflag_print_order[0] == pg::locked && pageflag_print_order[1] == pg::waiters,
+              "show_page_flags starts with locked, waiters");
+} // namespace

@@ -31,12 +31,11 @@ constexpr int warnings(const F& f)
 }
 
 // ---- anon, order 0, in swap cache, mapped once -------------------------------------------
-// refs: swap cache 1 + pte 1 = 2 (allocation reference dropped).
+// refs: swap cache 1 + pte 1 = 2 (the allocation reference became the PTE's).
 constexpr F anon_swap0 = [] {
     F f = alloc();
     folio_add_new_anon_rmap(f, anon_mapping);
     add_to_swap_cache(f);
-    folio_put(f);
     return f;
 }();
 static_assert(anon_swap0.ref_count() == 2);
@@ -58,8 +57,8 @@ constexpr F anon_swap9 = [] {
     F f = alloc(9);
     folio_add_new_anon_rmap(f, anon_mapping);
     add_to_swap_cache(f);
-    folio_remove_rmap_ptes(f);
-    folio_put(f);
+    folio_remove_rmap_ptes(f);        // the PTE's reference passes to the mmu_gather,
+    folio_put(f, holder::transient);  // which drops it
     return f;
 }();
 // refs: swap cache 512.
@@ -102,7 +101,6 @@ constexpr F ext4_private = [] {
     filemap_add_folio(f, ext4_map);
     folio_attach_private(f);
     folio_add_rmap_ptes(f);
-    folio_put(f);
     return f;
 }();
 // refs: page cache 1 + private 1 + pte 1 = 3.
@@ -178,7 +176,6 @@ constexpr F huge = [] {
     F f = alloc(9, page_type::hugetlb);
     filemap_add_folio(f, hugetlbfs_map);
     folio_add_rmap_ptes(f);
-    folio_put(f);
     return f;
 }();
 // refs: page cache 512 + pte 1 = 513.  Every 6.16+ set: 1 << 9 + 0 + mapcount 1 = 513, and the
@@ -215,8 +212,8 @@ static_assert(exp<rules::migrate_6_0>(movable) == 1);
 // ---- anon, not in swap cache, mapped 3 times -------------------------------------------------
 constexpr F anon3 = [] {
     F f = alloc();
+    folio_ref_add(f, holder::caller, 2); // one reference per PTE, the rmap takes them over
     folio_add_new_anon_rmap(f, anon_mapping, 3);
-    folio_put(f);
     return f;
 }();
 // migrate era: folio_mapping() NULL -> 1 (caller only).  6.16+: 0 + mapcount 3 = 3.
@@ -235,7 +232,6 @@ static_assert(pin_refs(alloc(9), 3) == 3);
 constexpr F pinned_anon = [] {
     F f = alloc();
     folio_add_new_anon_rmap(f, anon_mapping);
-    folio_put(f);
     try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
     return f;
 }();

@@ -137,7 +137,6 @@ void mlocked_on_cpu_a(scenario& s)
     folio_add_rmap_ptes(f);
     s.caches.folio_add_lru(cpu_a, f);
     s.caches.mlock_folio(cpu_a, f); // VM_LOCKED: PG_mlocked, +1 on A's mlock batch
-    folio_put(f);
     s.caches.lru_add_drain_cpu(cpu_a); // readahead filled A's lru_add: PG_lru set
     s.pin(f);
 }
@@ -184,7 +183,6 @@ void ceph_private_2(scenario& s)
     folio_start_private_2(f); // netfs: PG_private_2 with +1
     folio_add_rmap_ptes(f);
     s.caches.folio_add_lru(cpu_a, f);
-    folio_put(f);
     s.caches.lru_add_drain_cpu(cpu_a);
     s.pin(f);
 }
@@ -212,7 +210,6 @@ void btrfs_612_private_2(scenario& s)
     folio_start_private_2(f); // btrfs <= 6.12: no reference
     folio_add_rmap_ptes(f);
     s.caches.folio_add_lru(cpu_a, f);
-    folio_put(f);
     s.caches.lru_add_drain_cpu(cpu_a);
     s.pin(f);
 }
@@ -253,7 +250,6 @@ TEST(Collect, HugetlbIsIsolatedWithoutDrain)
                           auto& f = s.alloc(9, migratetype::cma, zone_type::normal, page_type::hugetlb);
                           filemap_add_folio(f, hugetlbfs_map);
                           folio_add_rmap_ptes(f);
-                          folio_put(f);
                           s.pin(f, 1);
                       },
                       every_policy(w)});
@@ -266,7 +262,6 @@ TEST(Collect, DeviceCoherentIsCollectedButNotIsolated)
                       [](scenario& s) {
                           auto& f = s.alloc(0, migratetype::movable, zone_type::device);
                           folio_add_new_anon_rmap(f, anon_mapping);
-                          folio_put(f);
                           s.pin(f);
                       },
                       every_policy(w)});

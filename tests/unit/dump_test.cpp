@@ -324,6 +324,17 @@ TEST(DumpInput, BadInputGivesLineAndColumnAndTheRestIsParsed)
     EXPECT_EQ(p.dumps[1].refcount, 6);
 }
 
+TEST(DumpInput, APrefixWithABracketThatNeverClosesIsLiteralText)
+{
+    // Found by dmesg_fuzzer: a '[' with no ']' within 40 characters opened no bracket part, and
+    // the literal part then took no characters: the prefix scan never ended.
+    const std::string line1 = "[  285.1" + std::string(50, 'x') + "93431][T14882] page: refcount:2 mapcount:0 mapping:0 index:0x0\n";
+    const auto p = parse_dmesg(line1 + "[  285.1" + std::string(50, 'x') + "93431][T14882] flags: 0x0()\n");
+    ASSERT_EQ(p.dumps.size(), 1u);
+    EXPECT_EQ(p.dumps[0].refcount, 2);
+    EXPECT_TRUE(p.dumps[0].flags);
+}
+
 TEST(PageRef, WillDeaconsTracepointLines)
 {
     // kernel-facts.md 8: count is the refcount after the change, val the delta, mt=4 MIGRATE_CMA.

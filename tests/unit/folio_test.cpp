@@ -7,17 +7,20 @@
 namespace foliorc::test {
 namespace {
 
-// A write fault on a locked shmem mapping, as in kernel-facts.md 9 step 1, by hand:
-// allocation 1, page cache +1, PTE +1, lru_add batch +1, mlock batch +1, allocation put -1 = 3...
+// A write fault on a locked shmem mapping (kernel-facts revision 2, 4.7 and 9 step 1), by hand:
+// allocation 1, page cache +1, lru_add batch +1, the rmap makes the fault's reference the PTE's
+// (no refcount change), mlock batch +1 = 4.
 TEST(Folio, ShmemFaultReferencesAddUp)
 {
     auto f = alloc();
     filemap_add_folio(f, shmem_map);        // 2: caller + page cache
     EXPECT_TRUE(f.test(pg::swapbacked));    // shmem folios are swapbacked
-    folio_add_rmap_ptes(f);                 // 3: + pte
-    folio_get(f, batch_holder(batch_kind::lru_add, 0)); // 4
-    folio_get(f, batch_holder(batch_kind::mlock, 0));   // 5
-    folio_put(f);                                       // 4: allocation reference dropped
+    folio_get(f, batch_holder(batch_kind::lru_add, 0)); // 3
+    folio_add_rmap_ptes(f);                             // 3: the caller's reference is the PTE's
+    EXPECT_EQ(f.ref_count(), 3);
+    EXPECT_EQ(f.ledger().held(holder::caller), 0);
+    EXPECT_EQ(f.ledger().held(holder::pte), 1);
+    folio_get(f, batch_holder(batch_kind::mlock, 0));   // 4
     EXPECT_EQ(f.ref_count(), 4);
     EXPECT_EQ(f.mapcount(), 1);
     // ...and once both batches are processed: page cache 1 + pte 1 = 2 =
@@ -66,9 +69,10 @@ TEST(Folio, NewAnonFolioIsSwapbackedAndExclusive)
     folio_add_new_anon_rmap(f, anon_mapping);
     EXPECT_TRUE(f.test(pg::swapbacked));
     EXPECT_TRUE(f.test(pg::anon_exclusive));
-    EXPECT_FALSE(folio_test_private_2(f)); // the shared bit means anon-exclusive here
+    EXPECT_FALSE(folio_test_private_2(f)); // PG_owner_2 is PG_anon_exclusive, not PG_private_2
     EXPECT_TRUE(folio_test_anon(f));
-    EXPECT_EQ(f.ref_count(), 2);
+    EXPECT_EQ(f.ref_count(), 1); // the allocation reference is now the PTE's
+    EXPECT_EQ(f.ledger().held(holder::pte), 1);
 }
 
 TEST(Folio, UncheckedAttributesStructuralHolders)

@@ -14,7 +14,8 @@ TEST(MigrateCheck, UnmappedIsolatedShmemFolio)
     scenario s;
     auto& f = s.fault(shmem_map, cpu_a);
     s.caches.lru_add_drain_cpu(cpu_a);
-    folio_remove_rmap_ptes(f);
+    folio_remove_rmap_ptes(f, 1, "try_to_migrate_one", holder::caller);
+    folio_put(f, holder::caller, "try_to_migrate_one"); // the PTE's reference
     ASSERT_TRUE(folio_isolate_lru(f));
     // page cache 1 + isolation 1 = 2.  v6_19: expected 1 + 1 = 2 -> 0.  migrate_6_0: caller
     // included, 1 + nr 1 = 2 -> 0.
@@ -100,7 +101,6 @@ void seed(scenario& s)
     folio_add_rmap_ptes(f);
     s.caches.folio_add_lru(cpu_a, f);
     s.caches.mlock_folio(cpu_a, f);
-    folio_put(f);
     s.caches.lru_add_drain_cpu(cpu_a);
     s.pin(f);
 }
@@ -148,7 +148,6 @@ TEST(Longterm, CephPrivate2FailsAfterUselessDrains)
     folio_start_private_2(f);
     folio_add_rmap_ptes(f);
     s.caches.folio_add_lru(cpu_a, f);
-    folio_put(f);
     s.caches.lru_add_drain_cpu(cpu_a);
     s.pin(f);
     const auto r = check_and_migrate_movable_pages_or_folios(s.pofs, s.env, drain::pin_aware<>{});
@@ -172,7 +171,6 @@ TEST(Longterm, DeviceCoherentFailureIsEBUSYAndDropsEveryPin)
     scenario s;
     auto& dev = s.alloc(0, migratetype::movable, zone_type::device);
     folio_add_new_anon_rmap(dev, anon_mapping);
-    folio_put(dev);
     auto& other = s.fault(shmem_map, cpu_a);
     s.caches.lru_add_drain_cpu(cpu_a);
     s.pin(dev);

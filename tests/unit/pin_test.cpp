@@ -9,7 +9,6 @@ TEST(Pins, SmallFolioPinAddsTheBias)
 {
     auto f = alloc();
     folio_add_new_anon_rmap(f, anon_mapping);
-    folio_put(f);
     try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
     // pte 1 + GUP_PIN_COUNTING_BIAS 1024 = 1025 (the gup_test dump, kernel-facts.md 8 Ex8).
     EXPECT_EQ(f.ref_count(), 1025);
@@ -24,7 +23,6 @@ TEST(Pins, LargeFolioCountsPagesInPincount)
 {
     auto f = alloc(9);
     folio_add_new_anon_rmap(f, anon_mapping);
-    folio_put(f);
     try_grab_folio(f, 3, FOLL_PIN);
     // pte 1 + 3 pinned pages = 4; _pincount 3.
     EXPECT_EQ(f.ref_count(), 4);

@@ -30,19 +30,21 @@ struct scenario {
             .pfn = pfn, .order = order, .type = t, .zone = zone, .mt = mt});
     }
     // A write fault on a mapping by CPU `cpu`: page cache (file) or anon rmap, one PTE per page,
-    // onto cpu's lru_add batch, allocation reference dropped.
+    // onto cpu's lru_add batch; the fault's references (folio_ref_add of nr_pages - 1 on a large
+    // folio, as do_anonymous_page) become the PTEs'.
     full_folio& fault(const mapping& m, unsigned cpu, unsigned order = 0,
                       migratetype mt = migratetype::cma)
     {
         full_folio& f = alloc(order, mt);
         if (m.is_file())
             filemap_add_folio(f, m);
+        if (f.nr_pages() > 1)
+            folio_ref_add(f, holder::caller, f.nr_pages() - 1);
         if (m.is_anon())
             folio_add_new_anon_rmap(f, m, f.nr_pages());
         else
             folio_add_rmap_ptes(f, f.nr_pages());
         caches.folio_add_lru(cpu, f);
-        folio_put(f);
         return f;
     }
     // pin_user_pages(FOLL_PIN | FOLL_LONGTERM) of every page of f: one pofs entry per page.

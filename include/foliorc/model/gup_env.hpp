@@ -46,21 +46,28 @@ public:
     // try_to_migrate: every PTE becomes a migration entry; for a VM_LOCKED vma
     // try_to_migrate_one also runs mlock_drain_local() on the migrating CPU (Will Deacon,
     // 18 Aug 2025). This environment knows no vmas: PG_mlocked stands for "mapped in one".
+    // try_to_migrate_one, per PTE: folio_remove_rmap_pte, mlock_drain_local for a VM_LOCKED
+    // vma, then folio_put of the PTE's reference (mm/rmap.c, 6.12.117).
     void try_to_migrate(F& f)
     {
         const int n = f.mapcount();
         const bool locked = f.test(pg::mlocked);
-        if (n)
-            folio_remove_rmap_ptes(f, n);
+        for (int i = 0; i < n; ++i) {
+            folio_remove_rmap_ptes(f, 1, "try_to_migrate_one", holder::caller);
+            if (locked)
+                caches_->mlock_drain_local(cpu_);
+            folio_put(f, holder::caller, "try_to_migrate_one");
+        }
         unmapped_.emplace_back(&f, n);
-        if (n && locked)
-            caches_->mlock_drain_local(cpu_);
     }
+    // remove_migration_pte, per migration entry: folio_get, then the rmap takes it over.
     void remove_migration_ptes(F& f)
     {
         const int n = take_unmapped(f);
-        if (n)
-            folio_add_rmap_ptes(f, n);
+        for (int i = 0; i < n; ++i) {
+            folio_get(f, holder::caller, "remove_migration_pte");
+            folio_add_rmap_ptes(f, 1, "remove_migration_pte");
+        }
     }
     // The data and mappings now live in a new folio; the source is left unmapped and isolated,
     // as migration leaves it before freeing it, and listed in migrated().

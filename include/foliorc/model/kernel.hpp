@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -16,6 +17,7 @@
 
 #include <foliorc/batch.hpp>
 #include <foliorc/collect.hpp>
+#include <foliorc/kernels.hpp>
 #include <foliorc/migrate.hpp>
 #include <foliorc/model/gup_env.hpp>
 #include <foliorc/model/trace.hpp>
@@ -32,9 +34,9 @@ enum class placement : std::uint8_t {
 struct kernel_config {
     unsigned nr_cpus = 2;
     lru_era era = lru_era::classic;
-    bool drain_all_local_first = true; // Hugh's 6/6
-    int migrate_passes = nr_max_migrate_pages_retry;
-    int max_gup_attempts = 16; // bound on __gup_longterm_locked's -EAGAIN loop
+    bool drain_all_local_first = false; // Hugh's v1 6/6, in no released kernel
+    migrate_passes passes{};            // 3 async + 7 sync (6.3+), or 10 unbatched
+    int max_gup_attempts = 16;          // bound on __gup_longterm_locked's -EAGAIN loop
 };
 
 // What one pin_user_pages call did.
@@ -43,8 +45,10 @@ struct pin_result {
     std::vector<int> folios;      // on success: the folio of each pinned page
     int gup_attempts = 0;         // passes of the pin/check/migrate loop
     int migrate_passes = 0;       // migrate_pages passes, all attempts
-    long local_drains = 0;
-    long drain_alls = 0;
+    int migrate_async_passes = 0; // of which MIGRATE_ASYNC (batched kernels)
+    int migrate_sync_passes = 0;  // and MIGRATE_SYNC
+    long local_drains = 0;        // lru_add_drain() calls by collect's drain policy
+    long drain_alls = 0;          // lru_add_drain_all() calls by collect's drain policy
     long wasted_drains = 0;       // drains that released no reference on a collected folio
 };
 
@@ -115,7 +119,7 @@ public:
     int fault(unsigned cpu, int v, unsigned page)
     {
         begin(cpu);
-        return fault_locked(cpu, v, page);
+        return fault_locked(cpu, v, page, false);
     }
 
     // Readahead into a file's page cache through this CPU's lru_add batch (not mapped).
@@ -142,7 +146,7 @@ public:
         lock_present(cpu, m, false);
         for (unsigned p = 0; p < m.npages; ++p)
             if (m.pte[p] < 0)
-                fault_locked(cpu, v, p);
+                fault_locked(cpu, v, p, false);
     }
     // mlock2(MLOCK_ONFAULT): VM_LOCKED | VM_LOCKONFAULT, present folios mlocked, nothing faulted.
     void mlock2_onfault(unsigned cpu, int v)
@@ -160,15 +164,21 @@ public:
         for (int id : present(m))
             caches_.munlock_folio(cpu, folio(id));
     }
+    // zap_pte_range: each PTE's rmap goes (munlock_vma_folio inside it for a VM_LOCKED vma) and
+    // its reference passes to the mmu_gather; tlb_finish_mmu then drops them all.
     void munmap(unsigned cpu, int v)
     {
         begin(cpu);
         vma& m = vma_mut(v);
+        std::vector<int> gathered;
         for (unsigned p = 0; p < m.npages; ++p)
             if (m.pte[p] >= 0) {
-                rmap_remove(cpu, m, folio(m.pte[p]), "zap_pte_range");
+                rmap_remove(cpu, m, folio(m.pte[p]), "zap_present_ptes", holder::transient);
+                gathered.push_back(m.pte[p]);
                 m.pte[p] = -1;
             }
+        for (int id : gathered)
+            folio_put(folio(id), holder::transient, "tlb_finish_mmu");
         m.mapped = false;
     }
     // A netfs write to the cache device: PG_private_2 (with its reference on ceph and nfs).
@@ -203,21 +213,22 @@ public:
         vma& m = vma_mut(v);
         if (page + npages > m.npages)
             throw std::out_of_range("pin_user_pages: range past the vma");
-        const drain_counters before = caches_.counters();
         env e(*this, cpu);
         for (r.gup_attempts = 1; r.gup_attempts <= cfg_.max_gup_attempts; ++r.gup_attempts) {
             std::vector<page_ref<folio_type>> pofs;
             for (unsigned p = page; p < page + npages; ++p) {
-                if (m.pte[p] < 0)
-                    fault_locked(cpu, v, p);
+                if (m.pte[p] < 0) // under PF_MEMALLOC_PIN: not in CMA or ZONE_MOVABLE
+                    fault_locked(cpu, v, p, true);
                 folio_type& f = folio(m.pte[p]);
                 try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
                 pofs.push_back(page_ref<folio_type>{&f});
             }
             e.pofs = &pofs;
             const longterm_result lr = check_and_migrate_movable_pages_or_folios<Rules>(
-                pofs, e, Policy{}, Dedupe{});
+                pofs, e, Policy{}, Dedupe{}, cfg_.passes);
             r.migrate_passes += lr.migration.passes;
+            r.migrate_async_passes += lr.migration.async_passes;
+            r.migrate_sync_passes += lr.migration.sync_passes;
             if (lr.ret == -EAGAIN)
                 continue;
             r.ret = lr.ret;
@@ -230,8 +241,8 @@ public:
             r.gup_attempts = cfg_.max_gup_attempts;
             r.ret = -EAGAIN;
         }
-        r.local_drains = caches_.counters().local_drains - before.local_drains;
-        r.drain_alls = caches_.counters().drain_all_calls - before.drain_all_calls;
+        r.local_drains = e.local_drains;
+        r.drain_alls = e.drain_alls;
         r.wasted_drains = e.wasted;
         return r;
     }
@@ -270,9 +281,19 @@ private:
         env(kernel& k, unsigned cpu) : base(k.caches_, cpu), k_(k) {}
         const std::vector<page_ref<folio_type>>* pofs = nullptr;
         long wasted = 0;
+        long local_drains = 0; // the drains collect asked for (migration drains on its own)
+        long drain_alls = 0;
 
-        void lru_add_drain() { priced([&] { base::lru_add_drain(); }); }
-        void lru_add_drain_all() { priced([&] { base::lru_add_drain_all(); }); }
+        void lru_add_drain()
+        {
+            ++local_drains;
+            priced([&] { base::lru_add_drain(); });
+        }
+        void lru_add_drain_all()
+        {
+            ++drain_alls;
+            priced([&] { base::lru_add_drain_all(); });
+        }
 
         void try_to_migrate(folio_type& f) { k_.try_to_migrate(this->cpu(), f); }
         void remove_migration_ptes(folio_type& f) { k_.remove_migration_ptes(this->cpu(), f, f); }
@@ -345,8 +366,10 @@ private:
         const auto [zone, mt] = where(p);
         return alloc_at(p, zone, mt);
     }
-    // alloc_migration_target under PF_MEMALLOC_PIN: neither CMA nor ZONE_MOVABLE.
-    folio_type& alloc_migration_target() { return alloc_at(placement::normal, zone_type::normal, migratetype::unmovable); }
+    // Under PF_MEMALLOC_PIN (current_gfp_context drops __GFP_MOVABLE): neither CMA nor
+    // ZONE_MOVABLE. GUP's own faults and alloc_migration_target for a longterm pin.
+    folio_type& alloc_pinnable() { return alloc_at(placement::normal, zone_type::normal, migratetype::unmovable); }
+    folio_type& alloc_migration_target() { return alloc_pinnable(); }
 
     folio_type& alloc_at(placement range, zone_type zone, migratetype mt)
     {
@@ -367,21 +390,25 @@ private:
         return ids;
     }
 
-    // The rmap, with mlock_vma_folio / munlock_vma_folio in a VM_LOCKED vma.
+    // The rmap, with mlock_vma_folio / munlock_vma_folio in a VM_LOCKED vma (small folios only
+    // on the add side, as folio_add_*_rmap_ptes). The reference a mapping holds moves between
+    // the caller (or the mmu_gather) and the PTE; the refcount does not change.
     void rmap_add(unsigned cpu, const vma& m, folio_type& f, std::string_view op = {})
     {
         folio_add_rmap_ptes(f, 1, op);
-        if (m.locked)
+        if (m.locked && !folio_test_large(f))
             caches_.mlock_folio(cpu, f);
     }
-    void rmap_remove(unsigned cpu, const vma& m, folio_type& f, std::string_view op)
+    void rmap_remove(unsigned cpu, const vma& m, folio_type& f, std::string_view op, holder_id to)
     {
-        folio_remove_rmap_ptes(f, 1, op);
+        folio_remove_rmap_ptes(f, 1, op, to);
         if (m.locked)
             caches_.munlock_folio(cpu, f);
     }
 
-    int fault_locked(unsigned cpu, int v, unsigned page)
+    // `pinning`: GUP faults the page in under PF_MEMALLOC_PIN (memalloc_pin_save in
+    // __gup_longterm_locked), which keeps the allocation out of CMA and ZONE_MOVABLE.
+    int fault_locked(unsigned cpu, int v, unsigned page, bool pinning)
     {
         vma& m = vma_mut(v);
         if (page >= m.npages)
@@ -393,26 +420,26 @@ private:
             auto it = fl.cache.find(page);
             folio_type* f;
             if (it == fl.cache.end()) { // shmem_get_folio / filemap_fault: a new page-cache folio
-                f = &alloc(fl.where);
+                f = pinning ? &alloc_pinnable() : &alloc(fl.where);
                 filemap_add_folio(*f, fl.m);
                 fl.cache[page] = id_of(*f);
                 caches_.folio_add_lru(cpu, *f);
-                rmap_add(cpu, m, *f);
-                folio_put(*f); // the allocation reference became the page table's
-            } else {
+            } else { // filemap_get_entry: folio_try_get
                 f = &folio(it->second);
-                rmap_add(cpu, m, *f);
+                folio_get(*f, holder::caller, "filemap_get_entry");
             }
+            // finish_fault -> set_pte_range: the fault's reference becomes the PTE's.
+            rmap_add(cpu, m, *f);
             m.pte[page] = id_of(*f);
             return m.pte[page];
         }
-        folio_type& f = alloc(m.where);
+        // do_anonymous_page: the allocation reference becomes the PTE's.
+        folio_type& f = pinning ? alloc_pinnable() : alloc(m.where);
         folio_add_new_anon_rmap(f, anon_mapping);
         if (m.locked) // folio_add_lru_vma
             caches_.mlock_new_folio(cpu, f);
         else
             caches_.folio_add_lru(cpu, f);
-        folio_put(f);
         m.pte[page] = id_of(f);
         return m.pte[page];
     }
@@ -427,51 +454,65 @@ private:
 
     // ---- migration (mm/migrate.c, mm/rmap.c) ----
 
-    // try_to_migrate: every PTE of the folio becomes a migration entry; in a VM_LOCKED vma the
-    // rmap removal munlocks, and try_to_migrate_one then drains this CPU's mlock batch
-    // (`if (vma->vm_flags & VM_LOCKED) mlock_drain_local();`).
+    // try_to_migrate / try_to_migrate_one (mm/rmap.c, 6.12.117), per PTE: the rmap goes
+    // (munlock_vma_folio queues a munlock in a VM_LOCKED vma), then `if (vma->vm_flags &
+    // VM_LOCKED) mlock_drain_local();`, then folio_put of the PTE's reference. PAGE_WAS_MLOCKED
+    // is read before (migrate_folio_unmap).
     void try_to_migrate(unsigned cpu, folio_type& f)
     {
         const int id = id_of(f);
-        bool locked = false;
+        if (f.test(pg::mlocked))
+            was_mlocked_.push_back(id);
         for (std::size_t v = 0; v < vmas_.size(); ++v) {
             vma& m = vmas_[v];
             for (unsigned p = 0; p < m.npages; ++p)
                 if (m.pte[p] == id) {
-                    rmap_remove(cpu, m, f, "try_to_migrate");
+                    rmap_remove(cpu, m, f, "try_to_migrate_one", holder::caller);
                     m.pte[p] = -1;
                     migration_entries_.push_back({int(v), p, id});
-                    locked |= m.locked;
+                    if (m.locked)
+                        caches_.mlock_drain_local(cpu);
+                    folio_put(f, holder::caller, "try_to_migrate_one");
                 }
         }
-        if (locked)
-            caches_.mlock_drain_local(cpu);
     }
-    // remove_migration_ptes: the migration entries of `src` map `dst` (src itself on failure).
+    // remove_migration_ptes / remove_migration_pte, per migration entry of `src`: folio_get on
+    // dst, the rmap takes that reference over (mlock_vma_folio in a VM_LOCKED vma), then
+    // mlock_drain_local for a VM_LOCKED vma. dst is src itself when migration failed.
     void remove_migration_ptes(unsigned cpu, folio_type& src, folio_type& dst)
     {
         const int sid = id_of(src);
-        bool locked = false;
+        std::erase(was_mlocked_, sid);
+        std::vector<migration_entry> mine;
         std::erase_if(migration_entries_, [&](const migration_entry& me) {
             if (me.folio != sid)
                 return false;
-            vma& m = vmas_[std::size_t(me.vma)];
-            m.pte[me.page] = id_of(dst);
-            rmap_add(cpu, m, dst, "remove_migration_ptes");
-            locked |= m.locked;
+            mine.push_back(me);
             return true;
         });
-        if (locked)
-            caches_.mlock_drain_local(cpu);
+        for (const migration_entry& me : mine) {
+            vma& m = vmas_[std::size_t(me.vma)];
+            m.pte[me.page] = id_of(dst);
+            folio_get(dst, holder::caller, "remove_migration_pte");
+            rmap_add(cpu, m, dst, "remove_migration_pte");
+            if (m.locked)
+                caches_.mlock_drain_local(cpu);
+        }
     }
-    // The check passed: a new folio outside CMA and ZONE_MOVABLE (PF_MEMALLOC_PIN) takes the
-    // page-cache, swap-cache and private references (__migrate_folio), the mappings move to it,
-    // it goes onto the LRU, and the source is freed with the isolation reference.
+    // The check passed. move_to_new_folio -> __migrate_folio (folio_migrate_mapping: the page
+    // cache's references move to dst, the source keeps expected - nr; the private data's
+    // reference moves with folio_detach_private / folio_attach_private), then
+    // migrate_folio_move (6.12.117): folio_add_lru(dst); lru_add_drain() if the source was
+    // mlocked; remove_migration_ptes(src, dst); folio_put(dst); migrate_folio_done(src) drops
+    // the isolation reference and frees the source. dst is allocated outside CMA and
+    // ZONE_MOVABLE (alloc_migration_target under PF_MEMALLOC_PIN).
     void move_to_new_folio(unsigned cpu, folio_type& src)
     {
         folio_type& dst = alloc_migration_target();
         const int n = src.nr_pages();
-        typename folio_type::change out{"__migrate_folio"}, in{"__migrate_folio"};
+        const bool mlocked = std::find(was_mlocked_.begin(), was_mlocked_.end(), id_of(src)) !=
+                             was_mlocked_.end();
+        typename folio_type::change out{"folio_migrate_mapping"}, in{"folio_migrate_mapping"};
         const flag_set carried{pg::uptodate, pg::dirty, pg::referenced, pg::active, pg::workingset,
                                pg::unevictable, pg::mlocked, pg::swapbacked};
         in.set = src.flags() & carried;
@@ -483,12 +524,6 @@ private:
             out.ref(holder::page_cache, -n);
             in.ref(holder::page_cache, n);
         }
-        if (src.test(pg::private_)) { // folio_attach_private(dst, folio_detach_private(src))
-            out.clear.set(pg::private_);
-            out.ref(holder::private_, -1);
-            in.set.set(pg::private_);
-            in.ref(holder::private_, 1);
-        }
         if (src.anon() && swapcache_bit(src.flags())) {
             out.clear.set(pg::swapcache);
             out.ref(holder::swap_cache, -n);
@@ -497,15 +532,22 @@ private:
         }
         if (src.anon())
             out.clear.set(pg::anon_exclusive);
+        const bool priv = src.test(pg::private_);
         src.apply(out);
         dst.apply(in);
+        if (priv) { // folio_attach_private(dst, folio_detach_private(src))
+            folio_detach_private(src);
+            folio_attach_private(dst);
+        }
         for (auto& fl : files_)
             for (auto& [index, id] : fl.cache)
                 if (id == id_of(src))
                     id = id_of(dst);
-        remove_migration_ptes(cpu, src, dst);
         caches_.folio_add_lru(cpu, dst);
-        folio_put(dst, holder::caller, "migrate_folio_done");
+        if (mlocked)
+            caches_.lru_add_drain(cpu);
+        remove_migration_ptes(cpu, src, dst);
+        folio_put(dst, holder::caller, "migrate_folio_move");
         folio_put(src, holder::isolation, "migrate_folio_done");
         migrations_.emplace_back(id_of(src), id_of(dst));
     }
@@ -524,8 +566,27 @@ private:
     std::deque<file> files_;
     std::vector<vma> vmas_;
     std::vector<migration_entry> migration_entries_;
+    std::vector<int> was_mlocked_; // PAGE_WAS_MLOCKED of folios being migrated
     std::vector<std::pair<int, int>> migrations_;
     std::uint64_t next_pfn_[3] = {0, 0, 0};
 };
+
+// A model of kernel preset K (foliorc::kernels): its migration rule set, drain policy, dedupe
+// and batch capacity as template arguments, its PG_lru era, drain-all and migration passes in
+// the configuration from config_for<K>().
+template <class K>
+using kernel_for = kernel<typename K::migrate_rules, typename K::policy, typename K::dedupe,
+                          K::batch_capacity>;
+
+template <class K>
+constexpr kernel_config config_for(unsigned nr_cpus = 2) noexcept
+{
+    kernel_config c;
+    c.nr_cpus = nr_cpus;
+    c.era = K::era;
+    c.drain_all_local_first = K::drain_all_local_first;
+    c.passes = K::passes;
+    return c;
+}
 
 } // namespace foliorc::model
