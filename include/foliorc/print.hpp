@@ -81,10 +81,11 @@ inline void flags(std::ostream& os, flag_set s, bool anon, bool swapbacked)
         return;
     }
     bool first = true;
-    s.for_each([&](pg f) {
-        os << (first ? "" : "|") << foliorc::detail::print::flag_word(f, anon, swapbacked);
-        first = false;
-    });
+    for (pg f : pageflag_print_order) // as %pGp and show_page_flags list them
+        if (s.test(f)) {
+            os << (first ? "" : "|") << foliorc::detail::print::flag_word(f, anon, swapbacked);
+            first = false;
+        }
 }
 
 template <class Ledger>
@@ -121,7 +122,7 @@ void mapping(std::ostream& os, const basic_mapping<P>& m)
 
 inline std::ostream& operator<<(std::ostream& os, pg f) { return os << "PG_" << pg_name(f); }
 
-// "referenced|lru|swapbacked" (the names %pGp prints), "none" when empty.
+// "referenced|lru|swapbacked" (the names %pGp prints, in its order), "none" when empty.
 inline std::ostream& operator<<(std::ostream& os, flag_set s)
 {
     foliorc::detail::print::flags(os, s, false, false);
@@ -348,7 +349,8 @@ std::ostream& operator<<(std::ostream& os, const page_ref<F>& p)
 inline std::ostream& operator<<(std::ostream& os, const migrate_pages_result& r)
 {
     return os << "migrate_pages: " << r.nr_succeeded << " migrated, " << r.nr_failed << " failed, "
-              << r.passes << " passes, " << r.eagain << " -EAGAIN";
+              << r.passes << " passes (" << r.async_passes << " async, " << r.sync_passes << " sync), "
+              << r.eagain << " -EAGAIN, " << r.unmaps << " unmaps";
 }
 inline std::ostream& operator<<(std::ostream& os, const longterm_result& r)
 {
@@ -463,22 +465,28 @@ inline std::ostream& operator<<(std::ostream& os, placement p)
     return os << "?";
 }
 
-// "pin_user_pages: ENOMEM (-12) after 2 attempts, 10 migrate passes, 0 local drains, 1
-// drain-alls (0 wasted), 0 folios pinned"
+// "pin_user_pages: ENOMEM (-12) after 2 attempts, 10 migrate passes (3 async, 7 sync), 0 local
+// drains, 1 drain-alls (0 wasted), 0 pages pinned"
 inline std::ostream& operator<<(std::ostream& os, const pin_result& r)
 {
     os << "pin_user_pages: " << model::errno_name(r.ret) << " (" << r.ret << ") after "
-       << r.gup_attempts << " attempts, " << r.migrate_passes << " migrate passes, " << r.local_drains
+       << r.gup_attempts << " attempts, " << r.migrate_passes << " migrate passes ("
+       << r.migrate_async_passes << " async, " << r.migrate_sync_passes << " sync), " << r.local_drains
        << " local drains, " << r.drain_alls << " drain-alls (" << r.wasted_drains << " wasted), "
        << r.folios.size() << " pages pinned";
     return os;
 }
 
-// "step 3 cpu 0 folio_add_lru folio 0: refcount +1 -> 2; held by ...; flags lru"
+// "step 3 cpu 0 folio_add_lru (page_ref_mod) folio 0 pfn 0x1000: refcount +1 -> 2, mapcount 0;
+// held by ...; flags lru"
 inline std::ostream& operator<<(std::ostream& os, const trace_event& e)
 {
-    os << "step " << e.step << " cpu " << e.cpu << ' ' << e.event << " folio " << e.folio
-       << ": refcount " << (e.delta >= 0 ? "+" : "") << e.delta << " -> " << e.refcount << "; held by ";
+    os << "step " << e.step << " cpu " << e.cpu << ' ' << e.event;
+    if (!e.tracepoint.empty())
+        os << " (" << e.tracepoint << ')';
+    os << " folio " << e.folio << " pfn " << foliorc::detail::hex(e.pfn) << ": refcount "
+       << (e.delta >= 0 ? "+" : "") << e.delta << " -> " << e.refcount << ", mapcount " << e.mapcount
+       << "; held by ";
     if (e.holders.empty())
         os << "nobody";
     for (std::size_t i = 0; i < e.holders.size(); ++i)

@@ -81,10 +81,10 @@ TEST(FormatDumpPage, SixOneMatchesTheRealBlockDeviceDump)
 
 TEST(FormatDumpPage, SixOneMatchesTheRealGupTestDump)
 {
-    // gup_test -c -p: an anon page mapped once and pinned once: pte 1 + bias 1024 = 1025.
+    // gup_test -c -p: an anon page mapped once (the fault's reference is the page table's) and
+    // pinned once: pte 1 + bias 1024 = 1025.
     full_folio f(full_folio::state{.pfn = 0x100bcf});
     folio_add_new_anon_rmap(f, anon_mapping);
-    folio_put(f);
     try_grab_folio(f, 1, FOLL_PIN);
     dump_page_options o;
     o.reason = "gup_test: dump_pages() test";
