@@ -58,11 +58,6 @@ namespace foliorc {
 
 namespace detail::print {
 
-inline void hex(std::ostream& os, std::uint64_t v)
-{
-    os << foliorc::detail::hex(v);
-}
-
 // The name a flag has on this folio: PG_owner_priv_1 is PG_swapcache on a swapbacked folio,
 // PG_owner_2 is PG_anon_exclusive on an anon folio (kernel-facts.md 8.1).
 inline std::string_view flag_word(pg f, bool anon, bool swapbacked) noexcept
