@@ -41,21 +41,22 @@
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
 
+// FOLIORC_HAS_STD_FORMAT: 1 where <format> is complete (__cpp_lib_format); define it yourself to
+// force either way.
+#ifndef FOLIORC_HAS_STD_FORMAT
 #if defined(__cpp_lib_format) && __has_include(<format>)
-#include <format>
 #define FOLIORC_HAS_STD_FORMAT 1
 #else
 #define FOLIORC_HAS_STD_FORMAT 0
+#endif
+#endif
+#if FOLIORC_HAS_STD_FORMAT
+#include <format>
 #endif
 
 namespace foliorc {
 
 namespace detail::print {
-
-inline void hex(std::ostream& os, std::uint64_t v)
-{
-    os << foliorc::detail::hex(v);
-}
 
 // The name a flag has on this folio: PG_owner_priv_1 is PG_swapcache on a swapbacked folio,
 // PG_owner_2 is PG_anon_exclusive on an anon folio (kernel-facts.md 8.1).
@@ -75,10 +76,11 @@ inline void flags(std::ostream& os, flag_set s, bool anon, bool swapbacked)
         return;
     }
     bool first = true;
-    s.for_each([&](pg f) {
-        os << (first ? "" : "|") << foliorc::detail::print::flag_word(f, anon, swapbacked);
-        first = false;
-    });
+    for (pg f : pageflag_print_order) // as %pGp and show_page_flags list them
+        if (s.test(f)) {
+            os << (first ? "" : "|") << foliorc::detail::print::flag_word(f, anon, swapbacked);
+            first = false;
+        }
 }
 
 template <class Ledger>
@@ -115,7 +117,7 @@ void mapping(std::ostream& os, const basic_mapping<P>& m)
 
 inline std::ostream& operator<<(std::ostream& os, pg f) { return os << "PG_" << pg_name(f); }
 
-// "referenced|lru|swapbacked" (the names %pGp prints), "none" when empty.
+// "referenced|lru|swapbacked" (the names %pGp prints, in its order), "none" when empty.
 inline std::ostream& operator<<(std::ostream& os, flag_set s)
 {
     foliorc::detail::print::flags(os, s, false, false);
@@ -342,7 +344,8 @@ std::ostream& operator<<(std::ostream& os, const page_ref<F>& p)
 inline std::ostream& operator<<(std::ostream& os, const migrate_pages_result& r)
 {
     return os << "migrate_pages: " << r.nr_succeeded << " migrated, " << r.nr_failed << " failed, "
-              << r.passes << " passes, " << r.eagain << " -EAGAIN";
+              << r.passes << " passes (" << r.async_passes << " async, " << r.sync_passes << " sync), "
+              << r.eagain << " -EAGAIN, " << r.unmaps << " unmaps";
 }
 inline std::ostream& operator<<(std::ostream& os, const longterm_result& r)
 {
@@ -350,11 +353,99 @@ inline std::ostream& operator<<(std::ostream& os, const longterm_result& r)
               << "); " << r.migration;
 }
 
+// ---- rule sets by name and the explored state space ----
+
+inline std::ostream& operator<<(std::ostream& os, const rule_set_info& r)
+{
+    return os << r.name << " (" << r.commit << ", " << r.kernels << "): " << r.summary;
+}
+inline std::ostream& operator<<(std::ostream& os, folio_kind k) { return os << folio_kind_name(k); }
+inline std::ostream& operator<<(std::ostream& os, const state_point& p)
+{
+    os << foliorc::state_class(p) << ": ";
+    return foliorc::print(os, p.folio);
+}
+inline std::ostream& operator<<(std::ostream& os, const rule_disagreement& d)
+{
+    return os << foliorc::state_class(d.state) << ", order " << d.state.folio.order << ", mapcount "
+              << d.state.folio.mapcount << ": " << d.a << " against " << d.b;
+}
+
 // ---- parsing ----
 
 inline std::ostream& operator<<(std::ostream& os, const parse_error& e)
 {
     return os << e.line << ':' << e.column << ": error: " << e.message;
+}
+
+// "flags referenced|lru, node 0, zone 2" (names foliorc does not model listed as such).
+inline std::ostream& operator<<(std::ostream& os, const dump_flags& f)
+{
+    os << (f.type_prefix.empty() ? "" : f.type_prefix + " ") << "flags " << f.known;
+    for (const auto& n : f.unknown)
+        os << '|' << n << " (not modelled)";
+    if (f.node)
+        os << ", node " << *f.node;
+    if (f.zone)
+        os << ", zone " << *f.zone;
+    return os;
+}
+
+// What a parsed dump says, field by field; what it did not print is left out.
+inline std::ostream& operator<<(std::ostream& os, const page_dump& d)
+{
+    os << "dump_page at line " << d.line << ": " << (d.old_count ? "count " : "refcount ") << d.refcount;
+    if (d.mapcount)
+        os << ", mapcount " << *d.mapcount;
+    if (d.mapping)
+        os << ", mapping " << (*d.mapping ? foliorc::detail::hex(*d.mapping) : std::string("NULL"));
+    if (d.index)
+        os << ", index " << foliorc::detail::hex(*d.index);
+    if (d.pfn)
+        os << ", pfn " << foliorc::detail::hex(*d.pfn);
+    if (d.tail)
+        os << ", a tail page";
+    if (d.order)
+        os << ", order " << *d.order;
+    if (d.folio_mapcount)
+        os << ", folio mapcount " << *d.folio_mapcount;
+    if (d.entire_mapcount)
+        os << ", entire mapcount " << *d.entire_mapcount;
+    if (d.compound_mapcount)
+        os << ", compound mapcount " << *d.compound_mapcount;
+    if (d.pincount)
+        os << ", pincount " << *d.pincount;
+    if (d.anon_marker)
+        os << ", anon";
+    if (d.ksm_marker)
+        os << ", ksm";
+    if (d.flags)
+        os << ", " << *d.flags;
+    if (d.type)
+        os << ", page type " << page_type_name(*d.type);
+    if (!d.aops.empty())
+        os << ", aops " << d.aops;
+    if (d.raw_refcount)
+        os << ", raw refcount " << *d.raw_refcount << " mapcount " << d.raw_mapcount.value_or(0);
+    if (!d.reason.empty())
+        os << ", dumped because: " << d.reason;
+    return os;
+}
+
+inline std::ostream& operator<<(std::ostream& os, const page_ref_line& r)
+{
+    os << r.event << " at line " << r.line << ": count " << r.count.value_or(0);
+    if (r.val)
+        os << " (" << (*r.val >= 0 ? "+" : "") << *r.val << ')';
+    if (r.pfn)
+        os << ", pfn " << foliorc::detail::hex(*r.pfn);
+    if (r.mapcount)
+        os << ", mapcount field " << *r.mapcount;
+    if (r.flags)
+        os << ", " << *r.flags;
+    if (r.mt)
+        os << ", mt " << *r.mt;
+    return os;
 }
 
 namespace model {
@@ -369,22 +460,28 @@ inline std::ostream& operator<<(std::ostream& os, placement p)
     return os << "?";
 }
 
-// "pin_user_pages: ENOMEM (-12) after 2 attempts, 10 migrate passes, 0 local drains, 1
-// drain-alls (0 wasted), 0 folios pinned"
+// "pin_user_pages: ENOMEM (-12) after 2 attempts, 10 migrate passes (3 async, 7 sync), 0 local
+// drains, 1 drain-alls (0 wasted), 0 pages pinned"
 inline std::ostream& operator<<(std::ostream& os, const pin_result& r)
 {
     os << "pin_user_pages: " << model::errno_name(r.ret) << " (" << r.ret << ") after "
-       << r.gup_attempts << " attempts, " << r.migrate_passes << " migrate passes, " << r.local_drains
+       << r.gup_attempts << " attempts, " << r.migrate_passes << " migrate passes ("
+       << r.migrate_async_passes << " async, " << r.migrate_sync_passes << " sync), " << r.local_drains
        << " local drains, " << r.drain_alls << " drain-alls (" << r.wasted_drains << " wasted), "
        << r.folios.size() << " pages pinned";
     return os;
 }
 
-// "step 3 cpu 0 folio_add_lru folio 0: refcount +1 -> 2; held by ...; flags lru"
+// "step 3 cpu 0 folio_add_lru (page_ref_mod) folio 0 pfn 0x1000: refcount +1 -> 2, mapcount 0;
+// held by ...; flags lru"
 inline std::ostream& operator<<(std::ostream& os, const trace_event& e)
 {
-    os << "step " << e.step << " cpu " << e.cpu << ' ' << e.event << " folio " << e.folio
-       << ": refcount " << (e.delta >= 0 ? "+" : "") << e.delta << " -> " << e.refcount << "; held by ";
+    os << "step " << e.step << " cpu " << e.cpu << ' ' << e.event;
+    if (!e.tracepoint.empty())
+        os << " (" << e.tracepoint << ')';
+    os << " folio " << e.folio << " pfn " << foliorc::detail::hex(e.pfn) << ": refcount "
+       << (e.delta >= 0 ? "+" : "") << e.delta << " -> " << e.refcount << ", mapcount " << e.mapcount
+       << "; held by ";
     if (e.holders.empty())
         os << "nobody";
     for (std::size_t i = 0; i < e.holders.size(); ++i)
@@ -406,6 +503,9 @@ inline std::ostream& operator<<(std::ostream& os, const traced_ledger& l)
 #if FOLIORC_HAS_STD_FORMAT
 // std::format support: every type above formats as its operator<< prints it ("{}" only).
 namespace foliorc::detail {
+// Parses the standard string spec ("{:>60}") and formats the operator<< text with it. format()
+// is const (C++23 requires it) and works on a copy, since C++20 libraries' base format() may
+// not be.
 template <class T>
 struct ostream_formatter : std::formatter<std::string_view> {
     template <class Ctx>
@@ -413,7 +513,9 @@ struct ostream_formatter : std::formatter<std::string_view> {
     {
         std::ostringstream s;
         s << v;
-        return std::formatter<std::string_view>::format(s.str(), ctx);
+        const std::string text = s.str();
+        std::formatter<std::string_view> base = *this;
+        return base.format(std::string_view(text), ctx);
     }
 };
 } // namespace foliorc::detail
@@ -450,6 +552,13 @@ FOLIORC_DETAIL_FORMATTER(foliorc::collect_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::migrate_pages_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::longterm_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::parse_error);
+FOLIORC_DETAIL_FORMATTER(foliorc::rule_set_info);
+FOLIORC_DETAIL_FORMATTER(foliorc::folio_kind);
+FOLIORC_DETAIL_FORMATTER(foliorc::state_point);
+FOLIORC_DETAIL_FORMATTER(foliorc::rule_disagreement);
+FOLIORC_DETAIL_FORMATTER(foliorc::dump_flags);
+FOLIORC_DETAIL_FORMATTER(foliorc::page_dump);
+FOLIORC_DETAIL_FORMATTER(foliorc::page_ref_line);
 FOLIORC_DETAIL_FORMATTER(foliorc::model::placement);
 FOLIORC_DETAIL_FORMATTER(foliorc::model::pin_result);
 FOLIORC_DETAIL_FORMATTER(foliorc::model::trace_event);

@@ -81,10 +81,10 @@ TEST(FormatDumpPage, SixOneMatchesTheRealBlockDeviceDump)
 
 TEST(FormatDumpPage, SixOneMatchesTheRealGupTestDump)
 {
-    // gup_test -c -p: an anon page mapped once and pinned once: pte 1 + bias 1024 = 1025.
+    // gup_test -c -p: an anon page mapped once (the fault's reference is the page table's) and
+    // pinned once: pte 1 + bias 1024 = 1025.
     full_folio f(full_folio::state{.pfn = 0x100bcf});
     folio_add_new_anon_rmap(f, anon_mapping);
-    folio_put(f);
     try_grab_folio(f, 1, FOLL_PIN);
     dump_page_options o;
     o.reason = "gup_test: dump_pages() test";
@@ -129,6 +129,40 @@ TEST(FormatDumpPage, FiveSevenMatchesTheRealPinnedAnonDump)
                             "order:9 compound_mapcount: 0");
     EXPECT_EQ(big[2].substr(0, 5), "raw: ");
     EXPECT_EQ(big[4].substr(0, 6), "head: ");
+}
+
+TEST(FormatDumpPage, SixTwelveMatchesARealCephDump)
+{
+    // A 6.x ceph folio from a public report (Viacheslav Dubeyko, "ceph: ... generic/013",
+    // LKML 2025; quoted here, it is not in tests/data): page cache + two more references, no
+    // flags at all, memcg charged. The raw: row holds index, private 0, _refcount 3 | _mapcount
+    // -1, and memcg_data, all of which the folio and the options give.
+    const std::vector<std::string> real{
+        "page: refcount:3 mapcount:0 mapping:00000000e58ff252 index:0x10781 pfn:0x1c322",
+        "memcg:ffff8881a1915800",
+        "aops:ceph_aops ino:1000058db9e dentry name(?):\"f9XXXXXX\"",
+        "flags: 0x17ffffc0000000(node=0|zone=2|lastcpupid=0x1fffff)",
+        "raw: 0017ffffc0000000 0000000000000000 dead000000000122 ffff88816110d248",
+        "raw: 0000000000010781 0000000000000000 00000003ffffffff ffff8881a1915800",
+        "page dumped because: VM_BUG_ON_FOLIO(!folio_test_locked(folio))",
+    };
+    const folio_snapshot s{.pfn = 0x1c322, .mapping = mapping_kind::file, .refcount = 3};
+    dump_page_options o;
+    o.reason = "VM_BUG_ON_FOLIO(!folio_test_locked(folio))";
+    o.index = 0x10781;
+    o.memcg = 0xffff8881a1915800ull;
+    o.aops = "ceph_aops";
+    o.ino = 0x1000058db9e;
+    o.dentry = "f9XXXXXX";
+    const auto got = lines(format_dump_page(s, dump_era::v6_12, o));
+    ASSERT_EQ(got.size(), real.size());
+    EXPECT_EQ(mask(got[0]), mask(real[0]));
+    for (std::size_t i : {1u, 2u, 3u, 5u, 6u})
+        EXPECT_EQ(got[i], real[i]) << "line " << i;
+    // Row one: the flags word and lru.prev agree; lru.next (0 there, LIST_POISON1 here) and the
+    // mapping's address are the machine's own.
+    EXPECT_EQ(got[4].substr(0, 22), real[4].substr(0, 22));
+    EXPECT_EQ(got[4].substr(39, 17), real[4].substr(39, 17));
 }
 
 TEST(FormatDumpPage, SixTwelveByHand)

@@ -41,16 +41,16 @@ TEST(Print, FolioWithLedgerNamesEveryField)
 TEST(Print, AnonFlagsHaveTheirAnonNames)
 {
     // folio_add_new_anon_rmap: PG_swapbacked and PG_anon_exclusive (PG_owner_2 on an anon
-    // folio), mapcount 1 with its page-table reference: refcount 2.
+    // folio), mapcount 1; the fault's (caller's) reference becomes the page table's: refcount 1.
     full_folio f(full_folio::state{.pfn = 0x2000});
     folio_add_new_anon_rmap(f, anon_mapping);
-    EXPECT_EQ(text(f), "folio pfn 0x2000 order 0: refcount 2, mapcount 1, mapping anon, flags "
-                       "anon_exclusive|swapbacked, zone Normal, pageblock Movable; held by pte 1, caller 1");
+    EXPECT_EQ(text(f), "folio pfn 0x2000 order 0: refcount 1, mapcount 1, mapping anon, flags "
+                       "anon_exclusive|swapbacked, zone Normal, pageblock Movable; held by pte 1");
     // In the swap cache PG_owner_priv_1 reads as PG_swapcache: + 1 swap-cache reference.
     add_to_swap_cache(f);
-    EXPECT_EQ(text(f), "folio pfn 0x2000 order 0: refcount 3, mapcount 1, mapping anon, flags "
+    EXPECT_EQ(text(f), "folio pfn 0x2000 order 0: refcount 2, mapcount 1, mapping anon, flags "
                        "swapcache|anon_exclusive|swapbacked, zone Normal, pageblock Movable; held by "
-                       "swap_cache 1, pte 1, caller 1");
+                       "swap_cache 1, pte 1");
 }
 
 TEST(Print, LargeFoliosShowThePincountAndTypedOnesTheirType)
@@ -121,32 +121,49 @@ TEST(Print, Results)
     EXPECT_EQ(text(drain_counters{1, 2, 3, 4}), "drains: 1 local lru_add_drain, 2 lru_add_drain_all, "
                                                 "3 CPUs drained, 4 batch entries processed");
     EXPECT_EQ(text(drain_done{1, 0}), "drained: 1 local lru_add_drain, 0 lru_add_drain_all");
-    EXPECT_EQ(text(migrate_pages_result{.nr_failed = 1, .nr_succeeded = 0, .passes = 10, .eagain = 10}),
-              "migrate_pages: 0 migrated, 1 failed, 10 passes, 10 -EAGAIN");
+    EXPECT_EQ(text(migrate_pages_result{.nr_failed = 1, .nr_succeeded = 0, .async_passes = 3,
+                                        .sync_passes = 7, .passes = 10, .eagain = 10, .unmaps = 10}),
+              "migrate_pages: 0 migrated, 1 failed, 10 passes (3 async, 7 sync), 10 -EAGAIN, 10 unmaps");
     model::pin_result p;
     p.ret = -ENOMEM;
     p.gup_attempts = 1;
     p.migrate_passes = 10;
+    p.migrate_async_passes = 3;
+    p.migrate_sync_passes = 7;
     p.drain_alls = 1;
-    EXPECT_EQ(text(p), "pin_user_pages: ENOMEM (-12) after 1 attempts, 10 migrate passes, 0 local drains, "
-                       "1 drain-alls (0 wasted), 0 pages pinned");
+    EXPECT_EQ(text(p), "pin_user_pages: ENOMEM (-12) after 1 attempts, 10 migrate passes (3 async, 7 "
+                       "sync), 0 local drains, 1 drain-alls (0 wasted), 0 pages pinned");
     EXPECT_EQ(text(parse_error{3, 7, "flags: '(' without ')'"}), "3:7: error: flags: '(' without ')'");
+}
+
+TEST(Print, ParsedDumpsAndRuleSets)
+{
+    // The first line and flags line of the 2023 block-device report.
+    const auto r = parse_dmesg(
+        "page:00000000faa9673c refcount:3 mapcount:0 mapping:00000000144ccd79 index:0x14280025 pfn:0x1727813\n"
+        "flags: 0x17ffffc000206a(referenced|dirty|active|workingset|private|node=0|zone=2|lastcpupid=0x1fffff)\n"
+        "page dumped because: migration failure\n");
+    ASSERT_EQ(r.dumps.size(), 1u);
+    EXPECT_EQ(text(r.dumps.front()),
+              "dump_page at line 1: refcount 3, mapcount 0, mapping 0x144ccd79, index 0x14280025, pfn "
+              "0x1727813, flags referenced|dirty|active|workingset|private, node 0, zone 2, dumped "
+              "because: migration failure");
+    EXPECT_EQ(text(*kernel_rule_registry::find("v6_17")),
+              "v6_17 (mm: simplify folio_expected_ref_count(), 6.17 - 6.18): typed (not hugetlb): 0; "
+              "anon: swapcache<<order; else (mapping!=NULL)<<order + PG_private; + mapcount");
 }
 
 TEST(Print, TraceEvents)
 {
-    model::trace_event e{};
-    e.step = 4;
-    e.cpu = 1;
-    e.event = "folio_add_lru";
-    e.tracepoint = "page_ref_mod";
-    e.folio = 0;
-    e.delta = 1;
-    e.refcount = 3;
-    e.flags = flag_set{pg::swapbacked};
-    e.holders = {{holder::page_cache, 1}, {batch_holder(batch_kind::lru_add, 1), 1}, {holder::caller, 1}};
-    EXPECT_EQ(text(e), "step 4 cpu 1 folio_add_lru folio 0: refcount +1 -> 3; held by page_cache 1, "
-                       "lru_add batch on CPU 1 1, caller 1; flags swapbacked");
+    const model::trace_event e{
+        .step = 4, .cpu = 1, .event = "folio_add_lru", .tracepoint = "page_ref_mod", .folio = 0,
+        .delta = 1, .refcount = 3, .mapcount = 0, .pfn = 0x1000, .mt = migratetype::movable,
+        .mapped = true,
+        .holders = {{holder::page_cache, 1}, {batch_holder(batch_kind::lru_add, 1), 1}, {holder::caller, 1}},
+        .flags = flag_set{pg::swapbacked}};
+    EXPECT_EQ(text(e), "step 4 cpu 1 folio_add_lru (page_ref_mod) folio 0 pfn 0x1000: refcount +1 -> 3, "
+                       "mapcount 0; held by page_cache 1, lru_add batch on CPU 1 1, caller 1; flags "
+                       "swapbacked");
 }
 
 TEST(Print, WarningsAndErrors)

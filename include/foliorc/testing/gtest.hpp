@@ -75,6 +75,13 @@ FOLIORC_DETAIL_PRINT_TO(collect_result)
 FOLIORC_DETAIL_PRINT_TO(migrate_pages_result)
 FOLIORC_DETAIL_PRINT_TO(longterm_result)
 FOLIORC_DETAIL_PRINT_TO(parse_error)
+FOLIORC_DETAIL_PRINT_TO(rule_set_info)
+FOLIORC_DETAIL_PRINT_TO(folio_kind)
+FOLIORC_DETAIL_PRINT_TO(state_point)
+FOLIORC_DETAIL_PRINT_TO(rule_disagreement)
+FOLIORC_DETAIL_PRINT_TO(dump_flags)
+FOLIORC_DETAIL_PRINT_TO(page_dump)
+FOLIORC_DETAIL_PRINT_TO(page_ref_line)
 FOLIORC_DETAIL_PRINT_TO(rule_explanation)
 FOLIORC_DETAIL_PRINT_TO(dump_facts)
 FOLIORC_DETAIL_PRINT_TO(dump_explanation)
@@ -114,6 +121,15 @@ template <class P>
 void PrintTo(const basic_mapping<P>& m, std::ostream* os)
 {
     *os << m;
+}
+// folio.mapping(): the mapping pointed at, not its address.
+template <class P>
+void PrintTo(const basic_mapping<P>* m, std::ostream* os)
+{
+    if (m)
+        *os << "pointer to " << *m;
+    else
+        *os << "NULL mapping";
 }
 template <class F>
 void PrintTo(const page_ref<F>& p, std::ostream* os)
@@ -201,6 +217,14 @@ std::string holders(const F& f, int unexpected)
     return s.str();
 }
 
+// The same, with the unexpected references counted under the latest rules.
+template <folio_like F>
+std::string holders(const F& f)
+{
+    return foliorc::testing::detail::holders(
+        f, foliorc::folio_ref_count(f) - foliorc::expected_without_caller<rules::latest>(f));
+}
+
 template <rule_set R>
 void describe_rule(std::ostream& os)
 {
@@ -249,7 +273,9 @@ struct has_expected_refs : base<has_expected_refs<R>> {
     {
         const int e = foliorc::expected_ref_count<R>(f);
         foliorc::testing::detail::why<R>(os, f);
-        os << "\n    " << foliorc::testing::detail::holders(f, foliorc::folio_ref_count(f) - foliorc::expected_without_caller<R>(f));
+        os << "\n    "
+           << foliorc::testing::detail::holders(f, foliorc::folio_ref_count(f) -
+                                                       foliorc::expected_without_caller<R>(f));
         return e == n;
     }
     void DescribeTo(std::ostream* os) const
@@ -303,7 +329,7 @@ struct holds : base<holds> {
             static_assert(F::ledger_type::tracks,
                           "Holds() reads the ledger: use ledger_by_kind or ledger_full");
             const int got = exact ? f.ledger().held(who) : f.ledger().held_kind(who.kind);
-            os << what() << " holds " << got << "; " << foliorc::testing::detail::holders(f, 0);
+            os << what() << " holds " << got << "; " << foliorc::testing::detail::holders(f);
             return got == n;
         } else {
             static_assert(basic_folio_type<F>, "Holds() reads the ledger of a basic_folio");
@@ -345,7 +371,7 @@ struct is_pinned : base<is_pinned> {
                 const int pins = f.ledger().held_kind(holder::foll_pin);
                 os << "foll_pin holds " << pins << " reference(s); ";
                 foliorc::testing::detail::say_pin_state(os, f);
-                os << "; " << foliorc::testing::detail::holders(f, 0);
+                os << "; " << foliorc::testing::detail::holders(f);
                 return pins > 0;
             }
         }
@@ -364,7 +390,7 @@ struct maybe_dma_pinned : base<maybe_dma_pinned> {
         const bool p = foliorc::folio_maybe_dma_pinned(f);
         os << "folio_maybe_dma_pinned is " << (p ? "true" : "false") << ": ";
         foliorc::testing::detail::say_pin_state(os, f);
-        os << "\n    " << foliorc::testing::detail::holders(f, 0);
+        os << "\n    " << foliorc::testing::detail::holders(f);
         return p;
     }
     void DescribeTo(std::ostream* os) const { *os << "is maybe DMA-pinned (folio_maybe_dma_pinned)"; }
@@ -423,6 +449,7 @@ struct has_flags : base<has_flags> {
             os << "every one is set";
         else
             os << "missing " << missing;
+        os << "\n    " << foliorc::testing::detail::holders(f);
         return missing.empty();
     }
     void DescribeTo(std::ostream* os) const { *os << "has flags " << want; }
