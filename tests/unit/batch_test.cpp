@@ -343,7 +343,6 @@ struct logged {
                                       logging_ledger(&log));
         folio_add_new_anon_rmap(f, anon_mapping);
         caches.folio_add_lru(cpu, f);
-        folio_put(f);
         caches.lru_add_drain(cpu);
         log.puts.clear();
         return f;
@@ -523,7 +522,6 @@ TEST(LruMoveTail, NonLruAddBatchesNeedPgLruAtAddAndAtProcessing)
         auto& f = t.folios.emplace_back(full_folio::state{.pfn = 0x900});
         folio_add_new_anon_rmap(f, anon_mapping);
         t.caches.folio_add_lru(0, f);
-        folio_put(f);
         t.caches.lru_add_drain(0);
         ASSERT_TRUE(folio_isolate_lru(f));
         t.caches.folio_activate(0, f);
@@ -564,7 +562,8 @@ TEST(LruDeactivateFile, SkipsMappedFoliosAndMarksDirtyOnesForReclaim)
         return &f;
     };
     auto& mapped = *make();
-    folio_add_rmap_ptes(mapped); // mapcount 1, +1 pte reference
+    folio_get(mapped);           // a fault's reference...
+    folio_add_rmap_ptes(mapped); // ...becomes the PTE's: mapcount 1
     auto& dirty = *make();
     folio_set_flag(dirty, pg::dirty);
     auto& wb = *make();

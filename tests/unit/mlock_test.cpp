@@ -141,7 +141,6 @@ TEST(Mlock, MlockNewFolioSetsUnevictableOnlyIfNotEvictable)
     auto& a = t.folios.emplace_back(full_folio::state{.pfn = 0x900});
     folio_add_new_anon_rmap(a, anon_mapping);
     t.caches.mlock_new_folio(0, a);
-    folio_put(a);
     t.caches.lru_add_drain(0);
     EXPECT_TRUE(a.test(pg::unevictable));
     EXPECT_TRUE(a.test(pg::lru));
@@ -150,7 +149,6 @@ TEST(Mlock, MlockNewFolioSetsUnevictableOnlyIfNotEvictable)
     auto& b = t.folios.emplace_back(full_folio::state{.pfn = 0x910});
     folio_add_new_anon_rmap(b, anon_mapping);
     t.caches.mlock_new_folio(0, b);
-    folio_put(b);
     folio_clear_flag(b, pg::mlocked); // "a little surprising, but possible"
     t.caches.lru_add_drain(0);
     EXPECT_FALSE(b.test(pg::unevictable));
