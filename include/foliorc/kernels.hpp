@@ -138,10 +138,11 @@ using latest = mainline_2026;
 // ---- stable releases read in Debian's linux-source packages ----
 
 // 6.1.192: mm.h carries folio_expected_ref_count in its latest form (typed-page guard, swap
-// cache for every folio), used by gup only; collect_longterm_unpinnable_pages has the 2025
+// cache for every folio; 6.1's page types), used by gup only; collect_longterm_unpinnable_pages has the 2025
 // series (local, then all, gated by folio_may_be_lru_cached) comparing with expected + 1;
 // migration still uses folio_expected_refs. PAGEVEC_SIZE 15, 10 unbatched passes.
-struct v6_1_192 : preset<rules::v6_19, rules::migrate_6_0, drain::may_be_lru_cached<rules::v6_19>,
+struct v6_1_192 : preset<rules::v6_1_stable, rules::migrate_6_0,
+                         drain::may_be_lru_cached<rules::v6_1_stable>,
                          dedupe::prev_folio, 15, lru_era::classic, detail::unbatched,
                          flag_layouts::v6_1> {
     static constexpr std::string_view version = "6.1.192";

@@ -135,10 +135,27 @@ namespace detail {
 inline constexpr std::string_view typed_guard =
     "WARN_ON_ONCE(page_has_type(&folio->page) && !folio_test_hugetlb(folio))";
 
-template <bool SwapCacheForAll, folio_like F, class Warn>
-constexpr int expected_6_17_on(std::string_view set, const F& f, Warn&& warn)
+// page_has_type() as 6.12+ have it: every page type.
+struct typed_6_12 {
+    template <folio_like F>
+    static constexpr bool test(const F& f) { return page_has_type(f); }
+};
+// page_has_type() of 6.1 (include/linux/page-flags.h of 6.1.192): only buddy, offline, table
+// and guard were page types; slab (PG_slab) and hugetlb were flags.
+struct typed_6_1 {
+    template <folio_like F>
+    static constexpr bool test(const F& f)
+    {
+        const page_type t = folio_page_type(f);
+        return t == page_type::buddy || t == page_type::offline || t == page_type::table ||
+               t == page_type::guard;
+    }
+};
+
+template <bool SwapCacheForAll, folio_like F, class Warn, class Typed = typed_6_12>
+constexpr int expected_6_17_on(std::string_view set, const F& f, Warn&& warn, Typed = {})
 {
-    if (page_has_type(f) && !folio_test_hugetlb(f)) {
+    if (Typed::test(f) && !folio_test_hugetlb(f)) {
         warn(rule_warning{set, typed_guard, folio_pfn(f)});
         return 0;
     }
@@ -189,6 +206,24 @@ struct v6_19 {
 
 using latest = v6_19;
 
+// The stable 6.1.y backport of folio_expected_ref_count (taken with 98c6d259319e as its
+// stable dependency, read in 6.1.192's include/linux/mm.h): v6_19's body, but 6.1's
+// page_has_type() knows only buddy, offline, table and guard, so a slab folio is not refused.
+struct v6_1_stable {
+    static constexpr std::string_view name = "v6_1_stable";
+    static constexpr std::string_view commit = "98c6d259319e stable-dep backport (6.1.y)";
+    static constexpr std::string_view kernels = "6.1.y with the 2025 GUP series";
+    static constexpr std::string_view summary =
+        "as v6_19, with 6.1's page types (slab and hugetlb were flags, not types)";
+    static constexpr bool includes_caller_ref = false;
+    static constexpr bool counts_mapcount = true;
+    template <folio_like F, class Warn>
+    static constexpr int expected(const F& f, Warn&& warn)
+    {
+        return detail::expected_6_17_on<true>(name, f, warn, detail::typed_6_1{});
+    }
+};
+
 } // namespace rules
 
 template <class... Rs>
@@ -196,6 +231,8 @@ using rule_set_list = detail::type_list<Rs...>;
 
 using kernel_rule_sets =
     rule_set_list<rules::pre_6_0, rules::migrate_6_0, rules::v6_16, rules::v6_17, rules::v6_19>;
+// Rule sets that only stable kernels have.
+using stable_rule_sets = rule_set_list<rules::v6_1_stable>;
 
 // folio_expected_ref_count() under rule set R. Constexpr for any folio_like with constexpr traits.
 template <rule_set R, folio_like F>

@@ -274,3 +274,27 @@ static_assert(sizeof(folio) <= 64);
 static_assert(sizeof(folio) == 32); // what collect_bench streams
 static_assert(sizeof(basic_folio<int, mapping, ledger_by_kind>) > sizeof(folio));
 } // namespace
+
+namespace {
+using namespace foliorc;
+// ---- 6.1.y: slab is a flag there, so the typed-page guard lets a slab folio through ----------
+// An order-0 slab folio, no mapping, mapcount 0: 6.12+ refuse it (0, WARN); 6.1.192's
+// page_has_type() is false for slab, so: swapcache 0 + (!anon: !!mapping 0 << 0 + private 0)
+// + mapcount 0 = 0, and no WARN.
+constexpr basic_folio<int> slab0 = basic_folio<int>::unchecked({.pfn = 5, .type = page_type::slab});
+constexpr int warns_6_1 = [] {
+    warning_recorder w;
+    expected_ref_count<rules::v6_1_stable>(slab0, w);
+    return w.count;
+}();
+static_assert(expected_ref_count<rules::v6_1_stable>(slab0) == 0 && warns_6_1 == 0,
+              "6.1.192: a slab folio is not a typed page there");
+// A buddy page is typed in 6.1 as well: refused with the WARN.
+constexpr basic_folio<int> buddy0 = basic_folio<int>::unchecked({.pfn = 6, .type = page_type::buddy});
+constexpr int warns_buddy = [] {
+    warning_recorder w;
+    expected_ref_count<rules::v6_1_stable>(buddy0, w);
+    return w.count;
+}();
+static_assert(warns_buddy == 1, "6.1.192: buddy is a page type, WARN_ON_ONCE fires");
+} // namespace
