@@ -160,11 +160,13 @@ TEST(GoldenTrace, PkvmSequenceMigratesTheMlockedFolio)
     // The drain-all issued on CPU B processes A's mlock batch as work queued on A
     // (queue_work_on in __lru_add_drain_all): that event is recorded on CPU 0; the pin and the
     // isolation around it on CPU 1.
-    for (const auto& e : k.trace().events())
-        if (e.folio == x && e.event == "mlock_folio_batch" && e.refcount == 1026)
+    for (const auto& e : k.trace().events()) {
+        if (e.folio == x && e.event == "mlock_folio_batch" && e.refcount == 1026) {
             EXPECT_EQ(e.cpu, 0u);
-        else if (e.folio == x && (e.event == "try_grab_folio" || e.event == "folio_isolate_lru"))
+        } else if (e.folio == x && (e.event == "try_grab_folio" || e.event == "folio_isolate_lru")) {
             EXPECT_EQ(e.cpu, 1u);
+        }
+    }
     // y, outside CMA: allocated 1; folio_migrate_mapping: page cache +1 = 2; migrate_folio_move:
     // folio_add_lru(dst) on B +1 = 3; the source was mlocked: lru_add_drain() on B processes it,
     // -1 = 2; remove_migration_pte: folio_get +1 = 3, the rmap takes it over, mlock_vma_folio ->
