@@ -73,6 +73,54 @@ TEST(GoldenTrace, AnonFaultInLockedVma)
     EXPECT_EQ(k.folio(x).ref_count(), 1);
 }
 
+TEST(GoldenTrace, MunlockWithTwoLockedVmas)
+{
+    latest_kernel k(config_for<kernels::latest>());
+    const int m = k.memfd_create("m", placement::normal);
+    const int v1 = k.mmap_file(m, 1);
+    const int v2 = k.mmap_file(m, 1);
+    k.mlock2_onfault(0, v1);
+    k.mlock2_onfault(0, v2);
+    const int x = k.fault(0, v1, 0);
+    k.fault(0, v2, 0);
+    k.lru_add_drain(0);
+    // alloc 1, page cache 2, lru_add 3, mlock_folio (v1) 4; the second fault finds the folio in
+    // the page cache (filemap_get_entry: folio_try_get) 5, its rmap takes that reference, and
+    // mlock_folio (v2) 6. lru_add_drain: lru_add sets PG_lru and, PG_mlocked being set,
+    // PG_unevictable with mlock_count 0: 5; the mlock batch's two LRU_FOLIO entries each find
+    // the folio unevictable and mlocked: mlock_count 1, 2, and drop their references: 4, 3.
+    EXPECT_EQ(k.caches().mlock_count(k.folio(x)), 2u);
+    // munlock(v1): munlock_folio 4; drained: __munlock_folio decrements mlock_count to 1, still
+    // nonzero, so PG_mlocked stays: 3.
+    k.munlock(0, v1);
+    k.lru_add_drain(0);
+    EXPECT_TRUE(k.folio(x).test(pg::mlocked));
+    EXPECT_TRUE(k.folio(x).test(pg::unevictable));
+    // munlock(v2): mlock_count 0, PG_mlocked cleared, evictable again: PG_unevictable cleared.
+    k.munlock(0, v2);
+    k.lru_add_drain(0);
+    EXPECT_FALSE(k.folio(x).test(pg::mlocked));
+    EXPECT_FALSE(k.folio(x).test(pg::unevictable));
+    const std::vector<row> want{
+        {"folio_alloc", "page_ref_set", 1, 1},
+        {"filemap_add_folio", "page_ref_mod", 1, 2},
+        {"folio_add_lru", "page_ref_mod", 1, 3},
+        {"mlock_folio", "page_ref_mod", 1, 4},
+        {"filemap_get_entry", "page_ref_mod_unless", 1, 5},
+        {"mlock_folio", "page_ref_mod", 1, 6},
+        {"folio_batch_move_lru", "page_ref_mod_and_test", -1, 5},
+        {"mlock_folio_batch", "page_ref_mod_and_test", -1, 4},
+        {"mlock_folio_batch", "page_ref_mod_and_test", -1, 3},
+        {"munlock_folio", "page_ref_mod", 1, 4},
+        {"mlock_folio_batch", "page_ref_mod_and_test", -1, 3},
+        {"munlock_folio", "page_ref_mod", 1, 4},
+        {"mlock_folio_batch", "page_ref_mod_and_test", -1, 3},
+    };
+    EXPECT_EQ(events_of(k, x), want);
+    // page cache 1 + two PTEs = 3 = folio_expected_ref_count (1 << 0 + mapcount 2).
+    EXPECT_EQ(k.folio(x).ref_count(), expected_ref_count<rules::latest>(k.folio(x)));
+}
+
 TEST(GoldenTrace, PinAndUnpinSmallFolio)
 {
     latest_kernel k(config_for<kernels::latest>());
