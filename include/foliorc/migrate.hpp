@@ -36,7 +36,7 @@ struct migrate_passes {
 template <rule_set R = rules::latest, folio_like F>
 constexpr int folio_migrate_refs_check(const F& f, int extra_count = 0)
 {
-    const int expected = expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
+    const int expected = ::foliorc::expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
     return folio_ref_count(f) == expected ? 0 : -EAGAIN;
 }
 
@@ -103,7 +103,7 @@ int migrate_batch(std::vector<F*>& batch, Env& env, int passes, migrate_pages_re
     for (int pass = 0; pass < passes && !unmapped.empty(); ++pass) {
         ++ran;
         std::erase_if(unmapped, [&](F* f) {
-            if (folio_migrate_refs_check<R>(*f) == 0) {
+            if (::foliorc::folio_migrate_refs_check<R>(*f) == 0) {
                 env.move_to_new_folio(*f);
                 ++r.nr_succeeded;
                 return true;
@@ -140,7 +140,7 @@ migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes =
                     ++retry;
                     return false;
                 }
-                if (folio_migrate_refs_check<R>(*folio) == 0) {
+                if (::foliorc::folio_migrate_refs_check<R>(*folio) == 0) {
                     env.move_to_new_folio(*folio);
                     ++r.nr_succeeded;
                     return true;
@@ -207,7 +207,7 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrat
     if (r.ret == 0) {
         auto& list = env.movable_list();
         if (!std::ranges::empty(list)) {
-            r.migration = migrate_pages<R>(list, env, passes);
+            r.migration = ::foliorc::migrate_pages<R>(list, env, passes);
             if (r.migration.nr_failed)
                 r.ret = -ENOMEM;
         }
@@ -230,10 +230,10 @@ template <rule_set R = rules::latest, drain_policy Policy = drain::latest,
 longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env, Policy p = {},
                                                           Dedupe d = {}, migrate_passes passes = {})
 {
-    const collect_result c = collect_unpinnable(pofs, env, p, d);
+    const collect_result c = ::foliorc::collect_unpinnable(pofs, env, p, d);
     if (!c.collected)
         return {};
-    return migrate_longterm_unpinnable_folios<R>(pofs, env, passes);
+    return ::foliorc::migrate_longterm_unpinnable_folios<R>(pofs, env, passes);
 }
 
 } // namespace foliorc
