@@ -40,6 +40,20 @@ struct pofs_entry_traits<F*> {
     static constexpr F* folio(F* e) noexcept { return e; }
     static constexpr std::uint64_t pfn(F* e) { return folio_pfn(*e); }
 };
+// A struct page* of a page type (folio_traits<P>::page_folio, concepts.hpp): a page entry whose
+// folio is its compound head and whose pfn is the page's own, so one large folio pinned through
+// its pages is one folio. Constness follows the page, as with the kernel's page_folio().
+template <page_like P>
+struct pofs_entry_traits<P*> {
+    using folio_type = page_folio_t<P>;
+    static constexpr bool is_page = true;
+    static constexpr folio_type* folio(P* e) noexcept
+    {
+        return const_cast<folio_type*>(folio_traits<P>::page_folio(*e));
+    }
+    static constexpr std::uint64_t pfn(P* e) { return folio_traits<P>::pfn(*e); }
+    static constexpr const P* prefetch_address(P* e) noexcept { return e; }
+};
 template <class F>
 struct pofs_entry_traits<page_ref<F>> {
     using folio_type = F;
