@@ -223,17 +223,55 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrat
     return r;
 }
 
+// One kernel may check the drain with one rule set and migration with another (6.1.y: the
+// backported folio_expected_ref_count for the drain, 6.0's folio_expected_refs in migrate.c).
+// split_rules<DrainRules, MigrateRules> says so where one rule set is expected; a plain rule set
+// R means both.
+template <rule_set DrainRules, rule_set MigrateRules>
+struct split_rules {
+    using drain = DrainRules;
+    using migrate = MigrateRules;
+};
+
+namespace detail {
+template <class R>
+struct rule_roles {
+    using drain = R;
+    using migrate = R;
+};
+template <class D, class M>
+struct rule_roles<split_rules<D, M>> {
+    using drain = D;
+    using migrate = M;
+};
+template <class R>
+inline constexpr bool is_split_rules = false;
+template <class D, class M>
+inline constexpr bool is_split_rules<split_rules<D, M>> = true;
+} // namespace detail
+
+// A rule set, or split_rules of two.
+template <class R>
+concept migration_rules = rule_set<R> || detail::is_split_rules<R>;
+
 // check_and_migrate_movable_pages_or_folios(): nothing collected keeps the pins (0); otherwise
-// the longterm outcome above.
-template <rule_set R = rules::latest, drain_policy Policy = drain::latest,
+// the longterm outcome above. The rule set is given once: a drain policy that names its own
+// (Policy::rules) must name the same one as R, or R is split_rules<Policy::rules, migration's>.
+template <migration_rules R = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::ranges::forward_range Pofs, class Env>
 longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env, Policy p = {},
                                                           Dedupe d = {}, migrate_passes passes = {})
 {
+    using roles = detail::rule_roles<R>;
+    if constexpr (requires { typename Policy::rules; })
+        static_assert(std::same_as<typename Policy::rules, typename roles::drain>,
+                      "the drain policy compares with a rule set (Policy::rules) other than the one "
+                      "migration checks with (R): give both the same rule set, or say the kernel "
+                      "uses two with R = split_rules<DrainRules, MigrateRules>");
     const collect_result c = ::foliorc::collect_unpinnable(pofs, env, p, d);
     if (!c.collected)
         return {};
-    return ::foliorc::migrate_longterm_unpinnable_folios<R>(pofs, env, passes);
+    return ::foliorc::migrate_longterm_unpinnable_folios<typename roles::migrate>(pofs, env, passes);
 }
 
 } // namespace foliorc

@@ -63,9 +63,26 @@ constexpr std::string_view errno_name(int ret) noexcept
     }
 }
 
+namespace detail {
+// The model's Rules is migration's rule set; a drain policy that reads one brings its own (a
+// preset names both: 6.1.y drains by v6_1_stable and migrates by migrate_6_0), so the model
+// passes the split on deliberately.
+template <class Policy, class Rules>
+struct model_rules_for {
+    using type = Rules;
+};
+template <class Policy, class Rules>
+    requires requires { typename Policy::rules; }
+struct model_rules_for<Policy, Rules> {
+    using type = split_rules<typename Policy::rules, Rules>;
+};
+} // namespace detail
+
 template <rule_set Rules = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::size_t Capacity = folio_batch_size>
 class kernel {
+    using model_rules = typename detail::model_rules_for<Policy, Rules>::type;
+
 public:
     using folio_type = basic_folio<int, mapping, traced_ledger>;
     using caches_type = lru_caches<folio_type, Capacity>;
@@ -228,7 +245,7 @@ public:
                 pofs.push_back(page_ref<folio_type>{&f});
             }
             e.pofs = &pofs;
-            const longterm_result lr = ::foliorc::check_and_migrate_movable_pages_or_folios<Rules>(
+            const longterm_result lr = ::foliorc::check_and_migrate_movable_pages_or_folios<model_rules>(
                 pofs, e, Policy{}, Dedupe{}, cfg_.passes);
             r.migrate_passes += lr.migration.passes;
             r.migrate_async_passes += lr.migration.async_passes;
