@@ -7,8 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include <foliorc/detail/explain_folio.hpp> // explain(folio); not yet in the umbrella
 #include <foliorc/foliorc.hpp>
 
 namespace usersim {
@@ -159,6 +161,20 @@ TEST(Adl, RulesReadTheTraitsNotTheCallersFunctions)
     // A mapped anon folio: anon, not swap cache: 0, + mapcount 1 = 1 (caller's would say 0).
     constexpr usersim::folio anon1{.flags = 1ul << 5, ._refcount = 2, ._mapcount = 0, .anon = true};
     static_assert(expected_ref_count<rules::latest>(anon1) == 1);
+}
+
+TEST(Adl, ExplainReadsTheTraits)
+{
+    // explain(folio) under every kernel rule set, caller's references 1: on the 6.16 footing
+    // every set expects 2 here (page cache + PG_private; migrate-era 3 - caller 1 + mapcount 0),
+    // so refcount 3 - 2 - 1 = 0 unexpected.
+    const folio_explanation x = explain(ext4_unmapped, 1);
+    ASSERT_EQ(x.rules.size(), 5u);
+    for (const rule_explanation& r : x.rules) {
+        SCOPED_TRACE(std::string(r.rule));
+        EXPECT_EQ(r.expected, 2);
+        EXPECT_EQ(r.unexpected, 0);
+    }
 }
 
 TEST(Adl, CollectAndDrainPoliciesReadTheTraits)
