@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -105,6 +106,19 @@ struct env {
         return true;
     }
     void add_to_list(folio& f) { list.push_back(&f); }
+    // migrate_env / longterm_env: no PTEs here (mapcount 0), a pin is the 1024 bias.
+    void try_to_migrate(folio&) {}
+    void remove_migration_ptes(folio&) {}
+    void move_to_new_folio(folio& f) { moved.push_back(&f); }
+    void unpin(folio* f) { f->_refcount -= 1024; }
+    bool migrate_device_coherent(folio*) { return true; }
+    void putback(folio& f)
+    {
+        f.flags |= 1ul << 5;
+        --f._refcount;
+    }
+    std::vector<folio*>& movable_list() { return list; }
+    std::vector<folio*> moved;
 };
 template <class... A>
 int collect_unpinnable(A&&...) { return -1; }
@@ -161,6 +175,40 @@ TEST(Adl, RulesReadTheTraitsNotTheCallersFunctions)
     // A mapped anon folio: anon, not swap cache: 0, + mapcount 1 = 1 (caller's would say 0).
     constexpr usersim::folio anon1{.flags = 1ul << 5, ._refcount = 2, ._mapcount = 0, .anon = true};
     static_assert(expected_ref_count<rules::latest>(anon1) == 1);
+}
+
+TEST(Adl, MigrationReadsTheTraits)
+{
+    // An unmapped ext4 folio in ZONE_MOVABLE, pinned by this call: page cache 1 + PG_private 1 +
+    // FOLL_PIN 1024 = 1026, and one stray reference: 1027. check_and_migrate (never drain):
+    // collected and isolated (1028); the pin is dropped (4); migration wants v6_19's expected 2 +
+    // isolation 1 = 3 != 4, so every pass is -EAGAIN and the folio stays: -ENOMEM, 1 failed,
+    // and putback drops the isolation reference (3). The caller's folio_migrate_refs_check (always
+    // 0) would have moved it.
+    usersim::folio f = ext4_unmapped;
+    f._refcount = 1027;
+    f.zone = zone_type::movable;
+    std::array<usersim::folio*, 1> pofs{&f};
+    usersim::env e;
+    const longterm_result r =
+        foliorc::check_and_migrate_movable_pages_or_folios<rules::v6_19>(pofs, e, drain::never{});
+    EXPECT_EQ(r.ret, -ENOMEM);
+    EXPECT_EQ(r.migration.nr_failed, 1);
+    EXPECT_EQ(r.migration.nr_succeeded, 0);
+    EXPECT_TRUE(e.moved.empty());
+    EXPECT_EQ(f._refcount, 3);
+    // Without the stray reference: 4 - 1 = 3 after the unpin, the check passes, the folio moves,
+    // and the caller pins again (-EAGAIN).
+    usersim::folio g = ext4_unmapped;
+    g._refcount = 1026;
+    g.zone = zone_type::movable;
+    std::array<usersim::folio*, 1> pofs2{&g};
+    usersim::env e2;
+    const longterm_result r2 =
+        foliorc::check_and_migrate_movable_pages_or_folios<rules::v6_19>(pofs2, e2, drain::never{});
+    EXPECT_EQ(r2.ret, -EAGAIN);
+    EXPECT_EQ(r2.migration.nr_succeeded, 1);
+    ASSERT_EQ(e2.moved.size(), 1u);
 }
 
 TEST(Adl, ExplainReadsTheTraits)
