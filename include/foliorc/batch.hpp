@@ -176,7 +176,7 @@ public:
     void folio_putback_lru(unsigned cpu, F& f)
     {
         folio_add_lru(cpu, f);
-        folio_put(f, holder::isolation, "folio_putback_lru");
+        ::foliorc::folio_put(f, holder::isolation, "folio_putback_lru");
     }
     // The five batches below take only a folio with PG_lru set (6.12.117: each caller tests
     // !folio_test_lru and returns; in the clear_on_add era __folio_batch_add_and_move did the

@@ -40,6 +40,20 @@ struct pofs_entry_traits<F*> {
     static constexpr F* folio(F* e) noexcept { return e; }
     static constexpr std::uint64_t pfn(F* e) { return folio_pfn(*e); }
 };
+// A struct page* of a page type (folio_traits<P>::page_folio, concepts.hpp): a page entry whose
+// folio is its compound head and whose pfn is the page's own, so one large folio pinned through
+// its pages is one folio. Constness follows the page, as with the kernel's page_folio().
+template <page_like P>
+struct pofs_entry_traits<P*> {
+    using folio_type = page_folio_t<P>;
+    static constexpr bool is_page = true;
+    static constexpr folio_type* folio(P* e) noexcept
+    {
+        return const_cast<folio_type*>(folio_traits<P>::page_folio(*e));
+    }
+    static constexpr std::uint64_t pfn(P* e) { return folio_traits<P>::pfn(*e); }
+    static constexpr const P* prefetch_address(P* e) noexcept { return e; }
+};
 template <class F>
 struct pofs_entry_traits<page_ref<F>> {
     using folio_type = F;
@@ -146,15 +160,32 @@ concept collect_env = folio_like<F> && collect_env_is_longterm_pinnable<Env, F> 
 // folio_is_longterm_pinnable() from the folio's zone and pageblock (kernel-facts.md 7): CMA or
 // isolated pageblocks, ZONE_DEVICE (device coherent, fs-dax) and ZONE_MOVABLE are unpinnable.
 // An environment adds what the folio cannot say (the shared zero folio is pinnable).
-template <folio_like F>
-constexpr bool folio_is_longterm_pinnable(const F& f)
-{
-    const migratetype mt = folio_pageblock_mt(f);
-    if (mt == migratetype::cma || mt == migratetype::isolate)
-        return false;
-    const zone_type z = folio_zone(f);
-    return z != zone_type::device && z != zone_type::movable;
-}
+// It needs the folio's own zone and pageblock: folio_traits<F> without zone() and pageblock_mt()
+// does not compile here (the display defaults of folio_zone would call every folio pinnable).
+// An environment for such a type writes its own is_longterm_pinnable.
+struct folio_is_longterm_pinnable_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        static_assert(folio_traits_zone<F>,
+                      "folio_is_longterm_pinnable needs folio_traits<F>::zone(f) (a zone_type): "
+                      "without it the folio's zone is unknown, and ZONE_MOVABLE or ZONE_DEVICE "
+                      "folios would read as pinnable");
+        static_assert(folio_traits_pageblock_mt<F>,
+                      "folio_is_longterm_pinnable needs folio_traits<F>::pageblock_mt(f) (a "
+                      "migratetype): without it CMA and isolated pageblocks would read as pinnable");
+        if constexpr (folio_traits_zone<F> && folio_traits_pageblock_mt<F>) {
+            const migratetype mt = folio_traits<F>::pageblock_mt(f);
+            if (mt == migratetype::cma || mt == migratetype::isolate)
+                return false;
+            const zone_type z = folio_traits<F>::zone(f);
+            return z != zone_type::device && z != zone_type::movable;
+        } else {
+            return false;
+        }
+    }
+};
+inline constexpr folio_is_longterm_pinnable_fn folio_is_longterm_pinnable{};
 
 // ---- results and tracing ----
 
@@ -209,7 +240,7 @@ constexpr int call_pin_refs(Env& env, const F& f, int pages)
     if constexpr (requires { { env.pin_refs(f, pages) } -> std::convertible_to<int>; })
         return env.pin_refs(f, pages);
     else
-        return pin_refs(f, 1);
+        return ::foliorc::pin_refs(f, 1);
 }
 
 // How far ahead of the cursor collect_unpinnable prefetches the folios of pofs entries. An entry
@@ -323,7 +354,7 @@ constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, 
             sink(f, ok ? collect_decision::hugetlb : collect_decision::hugetlb_not_isolated);
             continue;
         }
-        const drain_done d = Policy::drain(state, f, env, call_pin_refs(env, f, pages));
+        const drain_done d = Policy::drain(state, f, env, ::foliorc::call_pin_refs(env, f, pages));
         r.local_drains += d.local;
         r.drain_alls += d.all;
         if (d.any())

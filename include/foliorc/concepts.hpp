@@ -5,6 +5,8 @@
 
 #include <concepts>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include <foliorc/flags.hpp>
 #include <foliorc/folio_traits.hpp>
@@ -49,11 +51,35 @@ concept folio_traits_pfn = requires(const F& f) {
     { folio_traits<F>::pfn(f) } -> std::convertible_to<std::uint64_t>;
 };
 
+// A page type: folio_traits<P> gives page_folio(p), the folio the page belongs to (the kernel's
+// page_folio / compound_head). A page is not a folio: a type that declares page_folio is never
+// folio_like, so a page passed where a folio is expected does not compile (the diagnostic names
+// not_a_page_type), and a pofs of page pointers resolves each page's folio (collect.hpp).
+template <class P>
+concept declares_page_type = requires(P& p) { folio_traits<P>::page_folio(p); };
 template <class F>
-concept folio_like = has_folio_traits<F> && folio_traits_test_flag<F> && folio_traits_order<F> &&
-                     folio_traits_ref_count<F> && folio_traits_mapcount<F> &&
-                     folio_traits_pincount<F> && folio_traits_mapping<F> && folio_traits_type<F> &&
-                     folio_traits_pfn<F>;
+concept not_a_page_type = !declares_page_type<F>;
+
+template <class F>
+concept folio_like = has_folio_traits<F> && not_a_page_type<F> && folio_traits_test_flag<F> &&
+                     folio_traits_order<F> && folio_traits_ref_count<F> &&
+                     folio_traits_mapcount<F> && folio_traits_pincount<F> &&
+                     folio_traits_mapping<F> && folio_traits_type<F> && folio_traits_pfn<F>;
+
+// The folio a page of type P belongs to.
+template <class P>
+    requires declares_page_type<P>
+using page_folio_t =
+    std::remove_cvref_t<decltype(*folio_traits<P>::page_folio(std::declval<P&>()))>;
+
+// A page type whose folio is folio_like and whose traits give the page's own pfn (page_to_pfn),
+// which a pofs of pages dedupes by (a03db236aebf).
+template <class P>
+concept page_like = has_folio_traits<P> && declares_page_type<P> && folio_like<page_folio_t<P>> &&
+                    requires(P& p, const P& cp) {
+                        { folio_traits<P>::page_folio(p) } -> std::convertible_to<const page_folio_t<P>*>;
+                        { folio_traits<P>::pfn(cp) } -> std::convertible_to<std::uint64_t>;
+                    };
 
 template <class F>
 concept folio_traits_zone = requires(const F& f) {

@@ -4,7 +4,9 @@
 //     template <folio_like F, class Env>
 //     static drain_done drain(state&, const F& folio, Env& env, int pin_refs);
 // which may call env.lru_add_drain() / env.lru_add_drain_all() and says what it did. `pin_refs`
-// is what this GUP call's pins add to the folio's refcount (pin.hpp).
+// is what this GUP call's pins add to the folio's refcount (pin.hpp). A policy whose check reads
+// a rule set names it `using rules = R;`, so that check_and_migrate_movable_pages_or_folios can
+// refuse a migration rule set that disagrees with it (migrate.hpp).
 #pragma once
 
 #include <cstdint>
@@ -68,6 +70,7 @@ struct lru_flag : detail::drain_all_once<lru_flag> {
 // the caller holds one reference; this call's FOLL_PIN holds 1024 on a small folio.
 template <rule_set Rules = rules::latest>
 struct ref_count : detail::drain_all_once<ref_count<Rules>> {
+    using rules = Rules; // the rule set the drain check compares with
     static constexpr std::string_view name = "ref_count";
     static constexpr std::string_view mirrors = "98c6d259319e: ref != expected + 1, drain all once";
     template <folio_like F>
@@ -79,6 +82,7 @@ struct ref_count : detail::drain_all_once<ref_count<Rules>> {
 // comparison is with expected + this call's pin contribution, else expected + 1.
 template <rule_set Rules, bool GatedByMayBeCached, bool PinAware>
 struct local_then_all {
+    using rules = Rules; // the rule set the drain check compares with
     struct state {
         std::uint8_t drained = 0;
     };

@@ -12,9 +12,22 @@
 //   static page_type     type(const F&);            // page_type::none for an ordinary folio
 //   static std::uint64_t pfn(const F&);
 //
-// Optional (defaults in queries.hpp when absent):
-//   static zone_type   zone(const F&);              // default zone_type::normal
-//   static migratetype pageblock_mt(const F&);      // default migratetype::movable
+// Optional:
+//   static zone_type   zone(const F&);              // folio_zone
+//   static migratetype pageblock_mt(const F&);      // folio_pageblock_mt
+// Without them, printing and dumps show ZONE_NORMAL / MIGRATE_MOVABLE (queries.hpp), but
+// folio_is_longterm_pinnable does not compile: a made-up zone would call every folio pinnable.
+//
+// A page type (a kernel-style struct page whose array a GUP call fills) gives instead:
+//   static Folio*        page_folio(const P&);      // page_folio / compound_head; Folio is
+//                                                   // folio_like (a const Folio* is accepted)
+//   static std::uint64_t pfn(const P&);             // the page's own pfn (page_to_pfn)
+// It is then page_like and never folio_like: a pofs of P* is a page pofs (collect.hpp), and a P
+// passed where a folio is expected does not compile.
+//
+// The library never calls a function of the caller's by argument-dependent lookup: its queries
+// are function objects and its other calls are qualified, so kernel-named functions of your own
+// beside F (a raw folio_mapcount, say) do not change its answers.
 #pragma once
 
 #include <cstdint>

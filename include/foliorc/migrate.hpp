@@ -36,7 +36,7 @@ struct migrate_passes {
 template <rule_set R = rules::latest, folio_like F>
 constexpr int folio_migrate_refs_check(const F& f, int extra_count = 0)
 {
-    const int expected = expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
+    const int expected = ::foliorc::expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
     return folio_ref_count(f) == expected ? 0 : -EAGAIN;
 }
 
@@ -103,7 +103,7 @@ int migrate_batch(std::vector<F*>& batch, Env& env, int passes, migrate_pages_re
     for (int pass = 0; pass < passes && !unmapped.empty(); ++pass) {
         ++ran;
         std::erase_if(unmapped, [&](F* f) {
-            if (folio_migrate_refs_check<R>(*f) == 0) {
+            if (::foliorc::folio_migrate_refs_check<R>(*f) == 0) {
                 env.move_to_new_folio(*f);
                 ++r.nr_succeeded;
                 return true;
@@ -140,7 +140,7 @@ migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes =
                     ++retry;
                     return false;
                 }
-                if (folio_migrate_refs_check<R>(*folio) == 0) {
+                if (::foliorc::folio_migrate_refs_check<R>(*folio) == 0) {
                     env.move_to_new_folio(*folio);
                     ++r.nr_succeeded;
                     return true;
@@ -207,7 +207,7 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrat
     if (r.ret == 0) {
         auto& list = env.movable_list();
         if (!std::ranges::empty(list)) {
-            r.migration = migrate_pages<R>(list, env, passes);
+            r.migration = ::foliorc::migrate_pages<R>(list, env, passes);
             if (r.migration.nr_failed)
                 r.ret = -ENOMEM;
         }
@@ -223,17 +223,55 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrat
     return r;
 }
 
+// One kernel may check the drain with one rule set and migration with another (6.1.y: the
+// backported folio_expected_ref_count for the drain, 6.0's folio_expected_refs in migrate.c).
+// split_rules<DrainRules, MigrateRules> says so where one rule set is expected; a plain rule set
+// R means both.
+template <rule_set DrainRules, rule_set MigrateRules>
+struct split_rules {
+    using drain = DrainRules;
+    using migrate = MigrateRules;
+};
+
+namespace detail {
+template <class R>
+struct rule_roles {
+    using drain = R;
+    using migrate = R;
+};
+template <class D, class M>
+struct rule_roles<split_rules<D, M>> {
+    using drain = D;
+    using migrate = M;
+};
+template <class R>
+inline constexpr bool is_split_rules = false;
+template <class D, class M>
+inline constexpr bool is_split_rules<split_rules<D, M>> = true;
+} // namespace detail
+
+// A rule set, or split_rules of two.
+template <class R>
+concept migration_rules = rule_set<R> || detail::is_split_rules<R>;
+
 // check_and_migrate_movable_pages_or_folios(): nothing collected keeps the pins (0); otherwise
-// the longterm outcome above.
-template <rule_set R = rules::latest, drain_policy Policy = drain::latest,
+// the longterm outcome above. The rule set is given once: a drain policy that names its own
+// (Policy::rules) must name the same one as R, or R is split_rules<Policy::rules, migration's>.
+template <migration_rules R = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::ranges::forward_range Pofs, class Env>
 longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env, Policy p = {},
                                                           Dedupe d = {}, migrate_passes passes = {})
 {
-    const collect_result c = collect_unpinnable(pofs, env, p, d);
+    using roles = detail::rule_roles<R>;
+    if constexpr (requires { typename Policy::rules; })
+        static_assert(std::same_as<typename Policy::rules, typename roles::drain>,
+                      "the drain policy compares with a rule set (Policy::rules) other than the one "
+                      "migration checks with (R): give both the same rule set, or say the kernel "
+                      "uses two with R = split_rules<DrainRules, MigrateRules>");
+    const collect_result c = ::foliorc::collect_unpinnable(pofs, env, p, d);
     if (!c.collected)
         return {};
-    return migrate_longterm_unpinnable_folios<R>(pofs, env, passes);
+    return ::foliorc::migrate_longterm_unpinnable_folios<typename roles::migrate>(pofs, env, passes);
 }
 
 } // namespace foliorc

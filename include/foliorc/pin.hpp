@@ -20,22 +20,30 @@ constexpr gup_flags operator|(gup_flags a, gup_flags b) noexcept
     return static_cast<gup_flags>(unsigned(a) | unsigned(b));
 }
 
-// What `pages` pinned pages of this folio add to its refcount.
-template <folio_like F>
-constexpr int pin_refs(const F& f, int pages = 1)
-{
-    return folio_has_pincount(f) ? pages : pages * gup_pin_counting_bias;
-}
+// What `pages` pinned pages of this folio add to its refcount. (Function objects, as the
+// queries in queries.hpp: immune to argument-dependent lookup.)
+struct pin_refs_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f, int pages = 1) const
+    {
+        return ::foliorc::folio_has_pincount(f) ? pages : pages * gup_pin_counting_bias;
+    }
+};
+inline constexpr pin_refs_fn pin_refs{};
 
 // folio_maybe_dma_pinned(): exact with a pincount; otherwise refcount >= 1024 read unsigned, so
 // 1024 ordinary references (or an overflowed count) also say "pinned".
-template <folio_like F>
-constexpr bool folio_maybe_dma_pinned(const F& f)
-{
-    if (folio_has_pincount(f))
-        return folio_pincount(f) > 0;
-    return static_cast<unsigned>(folio_ref_count(f)) >= static_cast<unsigned>(gup_pin_counting_bias);
-}
+struct folio_maybe_dma_pinned_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        if (::foliorc::folio_has_pincount(f))
+            return ::foliorc::folio_pincount(f) > 0;
+        return static_cast<unsigned>(::foliorc::folio_ref_count(f)) >=
+               static_cast<unsigned>(gup_pin_counting_bias);
+    }
+};
+inline constexpr folio_maybe_dma_pinned_fn folio_maybe_dma_pinned{};
 
 namespace detail {
 template <basic_folio_type F>
@@ -78,7 +86,7 @@ constexpr void gup_put_folio(F& f, int refs, gup_flags flags, std::string_view o
 template <basic_folio_type F>
 constexpr void unpin_folio(F& f)
 {
-    gup_put_folio(f, 1, FOLL_PIN, "unpin_folio");
+    ::foliorc::gup_put_folio(f, 1, FOLL_PIN, "unpin_folio");
 }
 
 } // namespace foliorc

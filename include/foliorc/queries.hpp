@@ -1,5 +1,11 @@
 // foliorc/queries.hpp — customization: kernel-named read-only queries on any folio_like type,
 // built only on folio_traits. Algorithms call these, never the traits directly.
+//
+// Each query is a function object (inline constexpr, niebloid-style), not a function template:
+// a call `folio_mapcount(f)` inside foliorc finds the object by ordinary lookup, and no
+// argument-dependent lookup happens, so a caller's own `folio_mapcount(const page&)` (the raw
+// _mapcount, say) in the namespace of their folio type is never picked by the library. Callers
+// use them exactly as functions: `foliorc::folio_mapcount(f)`.
 #pragma once
 
 #include <cstdint>
@@ -8,144 +14,246 @@
 
 namespace foliorc {
 
-template <folio_like F>
-constexpr bool folio_test(const F& f, pg flag)
-{
-    return folio_traits<F>::test_flag(f, flag);
-}
-template <folio_like F>
-constexpr unsigned folio_order(const F& f)
-{
-    return folio_traits<F>::order(f);
-}
-template <folio_like F>
-constexpr int folio_nr_pages(const F& f)
-{
-    return 1 << folio_order(f);
-}
-template <folio_like F>
-constexpr bool folio_test_large(const F& f)
-{
-    return folio_order(f) > 0;
-}
-template <folio_like F>
-constexpr int folio_ref_count(const F& f)
-{
-    return folio_traits<F>::ref_count(f);
-}
-template <folio_like F>
-constexpr int folio_mapcount(const F& f)
-{
-    return folio_traits<F>::mapcount(f);
-}
-template <folio_like F>
-constexpr int folio_pincount(const F& f)
-{
-    return folio_traits<F>::pincount(f);
-}
-template <folio_like F>
-constexpr std::uint64_t folio_pfn(const F& f)
-{
-    return folio_traits<F>::pfn(f);
-}
-template <folio_like F>
-constexpr page_type folio_page_type(const F& f)
-{
-    return folio_traits<F>::type(f);
-}
-// What folio->mapping itself points at.
-template <folio_like F>
-constexpr mapping_kind folio_raw_mapping(const F& f)
-{
-    return folio_traits<F>::mapping(f);
-}
-template <folio_like F>
-constexpr bool folio_test_anon(const F& f)
-{
-    return is_anon_kind(folio_raw_mapping(f));
-}
-template <folio_like F>
-constexpr bool folio_test_ksm(const F& f)
-{
-    return folio_raw_mapping(f) == mapping_kind::ksm;
-}
-template <folio_like F>
-constexpr bool folio_test_swapcache(const F& f)
-{
-    return folio_test(f, pg::owner_priv_1) && folio_test(f, pg::swapbacked);
-}
-template <folio_like F>
-constexpr bool folio_test_private(const F& f)
-{
-    return folio_test(f, pg::private_);
-}
-// PG_private_2 (PG_fscache) is a bit of its own, PF_ANY (page-flags.h).
-template <folio_like F>
-constexpr bool folio_test_private_2(const F& f)
-{
-    return folio_test(f, pg::private_2);
-}
-template <folio_like F>
-constexpr bool folio_test_lru(const F& f)
-{
-    return folio_test(f, pg::lru);
-}
-template <folio_like F>
-constexpr bool folio_test_hugetlb(const F& f)
-{
-    return folio_page_type(f) == page_type::hugetlb;
-}
-template <folio_like F>
-constexpr bool folio_test_slab(const F& f)
-{
-    return folio_page_type(f) == page_type::slab;
-}
-template <folio_like F>
-constexpr bool page_has_type(const F& f)
-{
-    return is_typed(folio_page_type(f));
-}
-template <folio_like F>
-constexpr bool folio_has_pincount(const F& f)
-{
-    return has_pincount(folio_order(f));
-}
+// the bit as folio->flags has it
+struct folio_test_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f, pg flag) const
+    {
+        return folio_traits<F>::test_flag(f, flag);
+    }
+};
+inline constexpr folio_test_fn folio_test{};
 
-// folio_may_be_lru_cached() (2da6de30e60d): a large folio never lingers in a per-CPU batch.
-template <folio_like F>
-constexpr bool folio_may_be_lru_cached(const F& f)
-{
-    return !folio_test_large(f);
-}
+struct folio_order_fn {
+    template <folio_like F>
+    constexpr unsigned operator()(const F& f) const
+    {
+        return folio_traits<F>::order(f);
+    }
+};
+inline constexpr folio_order_fn folio_order{};
+
+struct folio_nr_pages_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return 1 << ::foliorc::folio_order(f);
+    }
+};
+inline constexpr folio_nr_pages_fn folio_nr_pages{};
+
+struct folio_test_large_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_order(f) > 0;
+    }
+};
+inline constexpr folio_test_large_fn folio_test_large{};
+
+struct folio_ref_count_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return folio_traits<F>::ref_count(f);
+    }
+};
+inline constexpr folio_ref_count_fn folio_ref_count{};
+
+// total mappings, >= 0 (not the raw _mapcount)
+struct folio_mapcount_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return folio_traits<F>::mapcount(f);
+    }
+};
+inline constexpr folio_mapcount_fn folio_mapcount{};
+
+struct folio_pincount_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return folio_traits<F>::pincount(f);
+    }
+};
+inline constexpr folio_pincount_fn folio_pincount{};
+
+struct folio_pfn_fn {
+    template <folio_like F>
+    constexpr std::uint64_t operator()(const F& f) const
+    {
+        return folio_traits<F>::pfn(f);
+    }
+};
+inline constexpr folio_pfn_fn folio_pfn{};
+
+struct folio_page_type_fn {
+    template <folio_like F>
+    constexpr page_type operator()(const F& f) const
+    {
+        return folio_traits<F>::type(f);
+    }
+};
+inline constexpr folio_page_type_fn folio_page_type{};
+
+// what folio->mapping itself points at
+struct folio_raw_mapping_fn {
+    template <folio_like F>
+    constexpr mapping_kind operator()(const F& f) const
+    {
+        return folio_traits<F>::mapping(f);
+    }
+};
+inline constexpr folio_raw_mapping_fn folio_raw_mapping{};
+
+struct folio_test_anon_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return is_anon_kind(::foliorc::folio_raw_mapping(f));
+    }
+};
+inline constexpr folio_test_anon_fn folio_test_anon{};
+
+struct folio_test_ksm_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_raw_mapping(f) == mapping_kind::ksm;
+    }
+};
+inline constexpr folio_test_ksm_fn folio_test_ksm{};
+
+struct folio_test_swapcache_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_test(f, pg::owner_priv_1) && ::foliorc::folio_test(f, pg::swapbacked);
+    }
+};
+inline constexpr folio_test_swapcache_fn folio_test_swapcache{};
+
+struct folio_test_private_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_test(f, pg::private_);
+    }
+};
+inline constexpr folio_test_private_fn folio_test_private{};
+
+// PG_private_2 (PG_fscache) is a bit of its own, PF_ANY (page-flags.h)
+struct folio_test_private_2_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_test(f, pg::private_2);
+    }
+};
+inline constexpr folio_test_private_2_fn folio_test_private_2{};
+
+struct folio_test_lru_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_test(f, pg::lru);
+    }
+};
+inline constexpr folio_test_lru_fn folio_test_lru{};
+
+struct folio_test_hugetlb_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_page_type(f) == page_type::hugetlb;
+    }
+};
+inline constexpr folio_test_hugetlb_fn folio_test_hugetlb{};
+
+struct folio_test_slab_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return ::foliorc::folio_page_type(f) == page_type::slab;
+    }
+};
+inline constexpr folio_test_slab_fn folio_test_slab{};
+
+struct page_has_type_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return is_typed(::foliorc::folio_page_type(f));
+    }
+};
+inline constexpr page_has_type_fn page_has_type{};
+
+struct folio_has_pincount_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return has_pincount(::foliorc::folio_order(f));
+    }
+};
+inline constexpr folio_has_pincount_fn folio_has_pincount{};
+
+// folio_may_be_lru_cached() (2da6de30e60d): a large folio never lingers in a per-CPU batch
+struct folio_may_be_lru_cached_fn {
+    template <folio_like F>
+    constexpr bool operator()(const F& f) const
+    {
+        return !::foliorc::folio_test_large(f);
+    }
+};
+inline constexpr folio_may_be_lru_cached_fn folio_may_be_lru_cached{};
 
 // folio_mapping(): NULL for slab, the swap space for a swap-cache folio, NULL for a tagged
 // pointer, else folio->mapping.
-template <folio_like F>
-constexpr mapping_kind folio_mapping(const F& f)
-{
-    if (folio_test_slab(f))
-        return mapping_kind::none;
-    if (folio_test_swapcache(f))
-        return mapping_kind::swap;
-    const auto k = folio_raw_mapping(f);
-    return is_tagged_kind(k) ? mapping_kind::none : k;
-}
+struct folio_mapping_fn {
+    template <folio_like F>
+    constexpr mapping_kind operator()(const F& f) const
+    {
+        if (::foliorc::folio_test_slab(f))
+            return mapping_kind::none;
+        if (::foliorc::folio_test_swapcache(f))
+            return mapping_kind::swap;
+        const auto k = ::foliorc::folio_raw_mapping(f);
+        return is_tagged_kind(k) ? mapping_kind::none : k;
+    }
+};
+inline constexpr folio_mapping_fn folio_mapping{};
 
-template <folio_like F>
-constexpr zone_type folio_zone(const F& f)
-{
-    if constexpr (folio_traits_zone<F>)
-        return folio_traits<F>::zone(f);
-    else
-        return zone_type::normal;
-}
-template <folio_like F>
-constexpr migratetype folio_pageblock_mt(const F& f)
-{
-    if constexpr (folio_traits_pageblock_mt<F>)
-        return folio_traits<F>::pageblock_mt(f);
-    else
-        return migratetype::movable;
-}
+// Zone and pageblock migratetype, for display (print, dump_page, explain): a folio whose traits
+// give no zone() / pageblock_mt() shows ZONE_NORMAL / MIGRATE_MOVABLE there. Decisions never
+// read these defaults: folio_is_longterm_pinnable (collect.hpp) requires both traits and does not
+// compile without them, since a made-up ZONE_NORMAL would call a ZONE_MOVABLE or CMA folio
+// pinnable. folio_has_zone<F> says whether the value is the folio's own.
+template <class F>
+concept folio_has_zone = folio_traits_zone<F> && folio_traits_pageblock_mt<F>;
+
+struct folio_zone_fn {
+    template <folio_like F>
+    constexpr zone_type operator()(const F& f) const
+    {
+        if constexpr (folio_traits_zone<F>)
+            return folio_traits<F>::zone(f);
+        else
+            return zone_type::normal;
+    }
+};
+inline constexpr folio_zone_fn folio_zone{};
+
+struct folio_pageblock_mt_fn {
+    template <folio_like F>
+    constexpr migratetype operator()(const F& f) const
+    {
+        if constexpr (folio_traits_pageblock_mt<F>)
+            return folio_traits<F>::pageblock_mt(f);
+        else
+            return migratetype::movable;
+    }
+};
+inline constexpr folio_pageblock_mt_fn folio_pageblock_mt{};
 
 } // namespace foliorc

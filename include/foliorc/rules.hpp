@@ -235,33 +235,51 @@ using kernel_rule_sets =
 using stable_rule_sets = rule_set_list<rules::v6_1_stable>;
 
 // folio_expected_ref_count() under rule set R. Constexpr for any folio_like with constexpr traits.
-template <rule_set R, folio_like F>
-constexpr int expected_ref_count(const F& f)
-{
-    return R::expected(f, ignore_warnings{});
-}
-template <rule_set R, folio_like F, class Warn>
-constexpr int expected_ref_count(const F& f, Warn&& warn)
-{
-    return R::expected(f, warn);
-}
+// These are variable templates of function objects, called as `expected_ref_count<R>(f)`: no
+// argument-dependent lookup, so a caller's own `expected_ref_count` or `folio_mapcount` beside
+// their folio type never replaces the library's (see queries.hpp).
+template <rule_set R>
+struct expected_ref_count_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return R::expected(f, ignore_warnings{});
+    }
+    template <folio_like F, class Warn>
+    constexpr int operator()(const F& f, Warn&& warn) const
+    {
+        return R::expected(f, warn);
+    }
+};
+template <rule_set R>
+inline constexpr expected_ref_count_fn<R> expected_ref_count{};
 
 // 6.16 footing: references that the folio's own state accounts for, mappings included, the
 // caller's excluded.
-template <rule_set R, folio_like F>
-constexpr int expected_without_caller(const F& f)
-{
-    return expected_ref_count<R>(f) - (R::includes_caller_ref ? 1 : 0) +
-           (R::counts_mapcount ? 0 : folio_mapcount(f));
-}
+template <rule_set R>
+struct expected_without_caller_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return ::foliorc::expected_ref_count<R>(f) - (R::includes_caller_ref ? 1 : 0) +
+               (R::counts_mapcount ? 0 : ::foliorc::folio_mapcount(f));
+    }
+};
+template <rule_set R>
+inline constexpr expected_without_caller_fn<R> expected_without_caller{};
 
 // The refcount __migrate_folio accepts once the folio is unmapped and isolated: the migrate-era
 // value as is; for 6.16+, folio_expected_ref_count of the unmapped folio + 1 (isolation).
-template <rule_set R, folio_like F>
-constexpr int migration_expected_refs(const F& f)
-{
-    return expected_ref_count<R>(f) - (R::counts_mapcount ? folio_mapcount(f) : 0) +
-           (R::includes_caller_ref ? 0 : 1);
-}
+template <rule_set R>
+struct migration_expected_refs_fn {
+    template <folio_like F>
+    constexpr int operator()(const F& f) const
+    {
+        return ::foliorc::expected_ref_count<R>(f) -
+               (R::counts_mapcount ? ::foliorc::folio_mapcount(f) : 0) + (R::includes_caller_ref ? 0 : 1);
+    }
+};
+template <rule_set R>
+inline constexpr migration_expected_refs_fn<R> migration_expected_refs{};
 
 } // namespace foliorc

@@ -32,14 +32,14 @@ public:
     bool is_device_coherent(const F& f) const { return f.zone() == zone_type::device; }
     bool isolate_hugetlb(F& f)
     {
-        if (!folio_isolate_hugetlb(f))
+        if (!::foliorc::folio_isolate_hugetlb(f))
             return false;
         list_.push_back(&f);
         return true;
     }
     void lru_add_drain() { caches_->lru_add_drain(cpu_); }
     void lru_add_drain_all() { caches_->lru_add_drain_all(cpu_); }
-    bool isolate_lru(F& f) { return folio_isolate_lru(f); }
+    bool isolate_lru(F& f) { return ::foliorc::folio_isolate_lru(f); }
     void add_to_list(F& f) { list_.push_back(&f); }
 
     // ---- migrate_env ----
@@ -53,10 +53,10 @@ public:
         const int n = f.mapcount();
         const bool locked = f.test(pg::mlocked);
         for (int i = 0; i < n; ++i) {
-            folio_remove_rmap_ptes(f, 1, "try_to_migrate_one", holder::caller);
+            ::foliorc::folio_remove_rmap_ptes(f, 1, "try_to_migrate_one", holder::caller);
             if (locked)
                 caches_->mlock_drain_local(cpu_);
-            folio_put(f, holder::caller, "try_to_migrate_one");
+            ::foliorc::folio_put(f, holder::caller, "try_to_migrate_one");
         }
         unmapped_.emplace_back(&f, n);
     }
@@ -65,8 +65,8 @@ public:
     {
         const int n = take_unmapped(f);
         for (int i = 0; i < n; ++i) {
-            folio_get(f, holder::caller, "remove_migration_pte");
-            folio_add_rmap_ptes(f, 1, "remove_migration_pte");
+            ::foliorc::folio_get(f, holder::caller, "remove_migration_pte");
+            ::foliorc::folio_add_rmap_ptes(f, 1, "remove_migration_pte");
         }
     }
     // The data and mappings now live in a new folio; the source is left unmapped and isolated,
@@ -81,15 +81,15 @@ public:
     template <class E>
     void unpin(const E& e)
     {
-        unpin_folio(*pofs_entry_traits<E>::folio(e));
+        ::foliorc::unpin_folio(*pofs_entry_traits<E>::folio(e));
     }
     template <class E>
     bool migrate_device_coherent(const E& e)
     {
         F& f = *pofs_entry_traits<E>::folio(e);
-        folio_get(f);   // folio_get, then the pin is dropped: gup_put_folio(folio, 1, FOLL_PIN)
-        unpin_folio(f);
-        folio_put(f);
+        ::foliorc::folio_get(f);   // folio_get, then the pin is dropped: gup_put_folio(folio, 1, FOLL_PIN)
+        ::foliorc::unpin_folio(f);
+        ::foliorc::folio_put(f);
         return device_coherent_migrates;
     }
     // putback_movable_pages: hugetlb folios drop the isolation reference; LRU folios go back
@@ -97,7 +97,7 @@ public:
     void putback(F& f)
     {
         if (f.type() == page_type::hugetlb)
-            folio_putback_hugetlb(f);
+            ::foliorc::folio_putback_hugetlb(f);
         else
             caches_->folio_putback_lru(cpu_, f);
     }

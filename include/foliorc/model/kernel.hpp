@@ -63,9 +63,26 @@ constexpr std::string_view errno_name(int ret) noexcept
     }
 }
 
+namespace detail {
+// The model's Rules is migration's rule set; a drain policy that reads one brings its own (a
+// preset names both: 6.1.y drains by v6_1_stable and migrates by migrate_6_0), so the model
+// passes the split on deliberately.
+template <class Policy, class Rules>
+struct model_rules_for {
+    using type = Rules;
+};
+template <class Policy, class Rules>
+    requires requires { typename Policy::rules; }
+struct model_rules_for<Policy, Rules> {
+    using type = split_rules<typename Policy::rules, Rules>;
+};
+} // namespace detail
+
 template <rule_set Rules = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::size_t Capacity = folio_batch_size>
 class kernel {
+    using model_rules = typename detail::model_rules_for<Policy, Rules>::type;
+
 public:
     using folio_type = basic_folio<int, mapping, traced_ledger>;
     using caches_type = lru_caches<folio_type, Capacity>;
@@ -135,10 +152,10 @@ public:
             if (fl.cache.count(i))
                 continue;
             folio_type& f = alloc(fl.where);
-            filemap_add_folio(f, fl.m);
+            ::foliorc::filemap_add_folio(f, fl.m);
             fl.cache[i] = id_of(f);
             caches_.folio_add_lru(cpu, f);
-            folio_put(f);
+            ::foliorc::folio_put(f);
         }
     }
 
@@ -182,19 +199,19 @@ public:
                 m.pte[p] = -1;
             }
         for (int id : gathered)
-            folio_put(folio(id), holder::transient, "tlb_finish_mmu");
+            ::foliorc::folio_put(folio(id), holder::transient, "tlb_finish_mmu");
         m.mapped = false;
     }
     // A netfs write to the cache device: PG_private_2 (with its reference on ceph and nfs).
     void fscache_write_begin(unsigned cpu, int folio_id)
     {
         begin(cpu);
-        folio_start_private_2(folio(folio_id));
+        ::foliorc::folio_start_private_2(folio(folio_id));
     }
     void fscache_write_end(unsigned cpu, int folio_id)
     {
         begin(cpu);
-        folio_end_private_2(folio(folio_id));
+        ::foliorc::folio_end_private_2(folio(folio_id));
     }
     void lru_add_drain(unsigned cpu)
     {
@@ -224,11 +241,11 @@ public:
                 if (m.pte[p] < 0) // under PF_MEMALLOC_PIN: not in CMA or ZONE_MOVABLE
                     fault_locked(cpu, v, p, true);
                 folio_type& f = folio(m.pte[p]);
-                try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
+                ::foliorc::try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
                 pofs.push_back(page_ref<folio_type>{&f});
             }
             e.pofs = &pofs;
-            const longterm_result lr = check_and_migrate_movable_pages_or_folios<Rules>(
+            const longterm_result lr = ::foliorc::check_and_migrate_movable_pages_or_folios<model_rules>(
                 pofs, e, Policy{}, Dedupe{}, cfg_.passes);
             r.migrate_passes += lr.migration.passes;
             r.migrate_async_passes += lr.migration.async_passes;
@@ -256,7 +273,7 @@ public:
     {
         begin(cpu);
         for (int id : r.folios)
-            unpin_folio(folio(id));
+            ::foliorc::unpin_folio(folio(id));
     }
 
     // ---- inspection ----
@@ -399,13 +416,13 @@ private:
     // the caller (or the mmu_gather) and the PTE; the refcount does not change.
     void rmap_add(unsigned cpu, const vma& m, folio_type& f, std::string_view op = {})
     {
-        folio_add_rmap_ptes(f, 1, op);
+        ::foliorc::folio_add_rmap_ptes(f, 1, op);
         if (m.locked && !folio_test_large(f))
             caches_.mlock_folio(cpu, f);
     }
     void rmap_remove(unsigned cpu, const vma& m, folio_type& f, std::string_view op, holder_id to)
     {
-        folio_remove_rmap_ptes(f, 1, op, to);
+        ::foliorc::folio_remove_rmap_ptes(f, 1, op, to);
         if (m.locked)
             caches_.munlock_folio(cpu, f);
     }
@@ -425,12 +442,12 @@ private:
             folio_type* f;
             if (it == fl.cache.end()) { // shmem_get_folio / filemap_fault: a new page-cache folio
                 f = pinning ? &alloc_pinnable() : &alloc(fl.where);
-                filemap_add_folio(*f, fl.m);
+                ::foliorc::filemap_add_folio(*f, fl.m);
                 fl.cache[page] = id_of(*f);
                 caches_.folio_add_lru(cpu, *f);
             } else { // filemap_get_entry: folio_try_get
                 f = &folio(it->second);
-                folio_get(*f, holder::caller, "filemap_get_entry");
+                ::foliorc::folio_get(*f, holder::caller, "filemap_get_entry");
             }
             // finish_fault -> set_pte_range: the fault's reference becomes the PTE's.
             rmap_add(cpu, m, *f);
@@ -439,7 +456,7 @@ private:
         }
         // do_anonymous_page: the allocation reference becomes the PTE's.
         folio_type& f = pinning ? alloc_pinnable() : alloc(m.where);
-        folio_add_new_anon_rmap(f, anon_mapping);
+        ::foliorc::folio_add_new_anon_rmap(f, anon_mapping);
         if (m.locked) // folio_add_lru_vma
             caches_.mlock_new_folio(cpu, f);
         else
@@ -476,7 +493,7 @@ private:
                     migration_entries_.push_back({int(v), p, id});
                     if (m.locked)
                         caches_.mlock_drain_local(cpu);
-                    folio_put(f, holder::caller, "try_to_migrate_one");
+                    ::foliorc::folio_put(f, holder::caller, "try_to_migrate_one");
                 }
         }
     }
@@ -497,7 +514,7 @@ private:
         for (const migration_entry& me : mine) {
             vma& m = vmas_[std::size_t(me.vma)];
             m.pte[me.page] = id_of(dst);
-            folio_get(dst, holder::caller, "remove_migration_pte");
+            ::foliorc::folio_get(dst, holder::caller, "remove_migration_pte");
             rmap_add(cpu, m, dst, "remove_migration_pte");
             if (m.locked)
                 caches_.mlock_drain_local(cpu);
@@ -540,8 +557,8 @@ private:
         src.apply(out);
         dst.apply(in);
         if (priv) { // folio_attach_private(dst, folio_detach_private(src))
-            folio_detach_private(src);
-            folio_attach_private(dst);
+            ::foliorc::folio_detach_private(src);
+            ::foliorc::folio_attach_private(dst);
         }
         for (auto& fl : files_)
             for (auto& [index, id] : fl.cache)
@@ -551,8 +568,8 @@ private:
         if (mlocked)
             caches_.lru_add_drain(cpu);
         remove_migration_ptes(cpu, src, dst);
-        folio_put(dst, holder::caller, "migrate_folio_move");
-        folio_put(src, holder::isolation, "migrate_folio_done");
+        ::foliorc::folio_put(dst, holder::caller, "migrate_folio_move");
+        ::foliorc::folio_put(src, holder::isolation, "migrate_folio_done");
         migrations_.emplace_back(id_of(src), id_of(dst));
     }
 
