@@ -114,15 +114,15 @@ D("e5_i915_shmem_thp_level_ts.txt", 1, 0, 0, 9, F, F, F, pin=0)
 # ---- 6.2 - 6.8 ----
 S("e6_syzbot_slab_order2_memcg.txt", "syzbot KASAN report, 2023; search index file 37856732309", "head line with entire_mapcount (6.2-6.8)")
 D("e6_syzbot_slab_order2_memcg.txt", 2, 1, 0, 2, F, F, F, "slab", pin=0, fmc=0)
-S("e6_ksm_label_on_slab.txt", "syzbot KASAN report, 2023; search index file 45544701740", "6.2-6.8", "'ksm flags:' on a slab page: slab->freelist word reads as a KSM mapping tag (raw word 3 dead000000000003)")
+S("e6_ksm_label_on_slab.txt", "syzbot KASAN report, 2023; search index file 45544701740", "head line with entire_mapcount (6.2-6.8)", "'ksm flags:' on a slab page: slab->freelist word reads as a KSM mapping tag (raw word 3 dead000000000003)")
 D("e6_ksm_label_on_slab.txt", 2, 1, 0, 0, F, F, F, "slab", label="ksm")
-S("e6_arm64_ksm_label_on_slab.txt", "syzbot arm64 KASAN report, 2023; search index file 20051533495", "6.2-6.8")
+S("e6_arm64_ksm_label_on_slab.txt", "syzbot arm64 KASAN report, 2023; search index file 20051533495", "head line with entire_mapcount (6.2-6.8)")
 D("e6_arm64_ksm_label_on_slab.txt", 2, 1, 0, 0, F, F, F, "slab", label="ksm")
-S("e6_arm64_bad_page_private.txt", "https://github.com/google/syzkaller/pull/5421 (arm64 6.8.0-rc7 'Bad page state', 2024)", "6.2-6.8")
+S("e6_arm64_bad_page_private.txt", "https://github.com/google/syzkaller/pull/5421 (arm64 6.8.0-rc7 'Bad page state', 2024)", "head line with entire_mapcount (6.2-6.8)")
 D("e6_arm64_bad_page_private.txt", 2, 0, 0, 0, F, F, F)
-S("e6_buddy_page_type.txt", "syzbot KASAN report on a freed page, 2023; search index file 3079646270", "6.2-6.8", "page_type 0xffffff7f(buddy), mapcount sentinel -128")
+S("e6_buddy_page_type.txt", "syzbot KASAN report on a freed page, 2023; search index file 3079646270", "head line with entire_mapcount (6.2-6.8)", "page_type 0xffffff7f(buddy), mapcount sentinel -128")
 D("e6_buddy_page_type.txt", 2, 0, -128, 0, F, F, F, "buddy")
-S("e6_quoted_anon_label_on_slab.txt", "reply quoting a syzbot KASAN report (maple_node), 2023; search index file 38397759452", "6.2-6.8", "'anon flags:' on a slab page")
+S("e6_quoted_anon_label_on_slab.txt", "reply quoting a syzbot KASAN report (maple_node), 2023; search index file 38397759452", "head line with entire_mapcount (6.2-6.8)", "'anon flags:' on a slab page")
 D("e6_quoted_anon_label_on_slab.txt", 2, 1, 0, 1, F, F, F, "slab", label="anon", pin=0, fmc=0)
 # ---- 6.9+ ----
 S("e7_ksm_label_slab_head_no_mapcount.txt", "syzbot KASAN report (kmalloc-8k), 2024; search index file 40495567369", "page: refcount (6.9+)", "first 6.9 form: head line without mapcount:")
@@ -166,7 +166,7 @@ out = []
 for f, meta in src.items():
     out.append(dict(file=f, **meta, dumps=[d for ff, d in rows if ff == f]))
 import os
-missing = set(os.listdir(sys.argv[1])) - {o["file"] for o in out} - {"MANIFEST.json", "README.md"}
+missing = set(os.listdir(sys.argv[1])) - {o["file"] for o in out} - {"MANIFEST.json", "README.md", "make_manifest.py", "check.py"}
 assert not missing, missing
 json.dump(dict(schema="see README.md 'dump_page corpus'", files=out), open(sys.argv[1] + "/MANIFEST.json", "w"), indent=1)
 print(len(out), "files", len(rows), "dumps")
