@@ -29,7 +29,7 @@ void print_state_json(const state_point& p)
                 is_anon_kind(f.mapping) ? "true" : "false", swapcache_bit(f.flags) ? "true" : "false",
                 int(mapping_kind_name(f.mapping).size()), mapping_kind_name(f.mapping).data(), f.order,
                 f.mapcount, f.flags.test(pg::private_) ? "true" : "false",
-                !is_anon_kind(f.mapping) && f.flags.test(pg::owner_2) ? "true" : "false",
+                f.flags.test(pg::private_2) ? "true" : "false",
                 int(page_type_name(f.type).size()), page_type_name(f.type).data());
 }
 

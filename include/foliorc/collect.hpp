@@ -79,35 +79,35 @@ struct prev_folio {
         return [current](const E& next) { return same(next, current); };
     }
 };
-// a03db236aebf (6.16) pofs_next_folio(): skip following pages whose pfn lies inside the current
-// folio; folio arrays are walked one entry at a time. An entry type that knows its folio
-// cheaply says so with in_folio(); one that knows its pfn cheaply (page_to_pfn is pointer
-// arithmetic) gives pfn().
+// a03db236aebf (6.16) pofs_next_folio(): in a page array, skip the following pages whose pfn
+// lies inside the current folio, for a large folio only (`!pofs->has_folios &&
+// folio_test_large(folio)`); a small folio listed twice in a row is visited twice, and folio
+// arrays are walked one entry at a time. An entry type that knows its folio cheaply says so with
+// in_folio(); one that knows its pfn cheaply (page_to_pfn is pointer arithmetic) gives pfn().
 struct pfn_range {
     static constexpr std::string_view name = "pfn_range";
     template <class E, class F>
     static constexpr bool same(const E& next, const F* current)
     {
-        if constexpr (!pofs_entry_traits<E>::is_page) {
-            return false;
-        } else if constexpr (requires { pofs_entry_traits<E>::in_folio(next, current); }) {
-            return pofs_entry_traits<E>::in_folio(next, current);
-        } else {
-            return run_of<E>(current)(next);
-        }
+        return run_of<E>(current)(next);
     }
     template <class E, class F>
     static constexpr auto run_of(const F* current)
     {
-        if constexpr (pofs_entry_traits<E>::is_page &&
-                      !requires(const E& e) { pofs_entry_traits<E>::in_folio(e, current); }) {
-            // pofs_next_folio's start_pfn <= pfn < end_pfn as one unsigned compare (a pfn below
-            // start wraps), with start_pfn and the page count read once.
-            const std::uint64_t start = folio_pfn(*current);
-            const std::uint64_t nr = std::uint64_t(folio_nr_pages(*current));
-            return [start, nr](const E& next) { return pofs_entry_traits<E>::pfn(next) - start < nr; };
+        if constexpr (!pofs_entry_traits<E>::is_page) {
+            return [](const E&) { return false; };
+        } else if constexpr (requires(const E& e) { pofs_entry_traits<E>::in_folio(e, current); }) {
+            const bool large = folio_test_large(*current);
+            return [current, large](const E& next) {
+                return large && pofs_entry_traits<E>::in_folio(next, current);
+            };
         } else {
-            return [current](const E& next) { return same(next, current); };
+            // start_pfn <= pfn < end_pfn as one unsigned compare (a pfn below start wraps), with
+            // start_pfn and the page count read once; a small folio's range is empty.
+            const std::uint64_t start = folio_pfn(*current);
+            const std::uint64_t nr =
+                folio_test_large(*current) ? std::uint64_t(folio_nr_pages(*current)) : 0;
+            return [start, nr](const E& next) { return pofs_entry_traits<E>::pfn(next) - start < nr; };
         }
     }
 };
@@ -199,14 +199,17 @@ struct collect_result {
     friend constexpr bool operator==(const collect_result&, const collect_result&) = default;
 };
 
-// This call's pin contribution to the folio: the environment's if it says, else pin_refs().
+// What the drain check adds for this call's pins: the environment's if it says, else the
+// kernel's `pin_refs = folio_has_pincount(folio) ? 1 : GUP_PIN_COUNTING_BIAS` (6.12.117
+// collect_longterm_unpinnable_folios, the 2026 "fix always draining"), per folio whatever the
+// number of its pages this call pinned.
 template <class Env, class F>
 constexpr int call_pin_refs(Env& env, const F& f, int pages)
 {
     if constexpr (requires { { env.pin_refs(f, pages) } -> std::convertible_to<int>; })
         return env.pin_refs(f, pages);
     else
-        return pin_refs(f, pages);
+        return pin_refs(f, 1);
 }
 
 // How far ahead of the cursor collect_unpinnable prefetches the folios of pofs entries. An entry

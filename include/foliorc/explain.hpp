@@ -106,7 +106,7 @@ inline std::vector<folio_snapshot> completions(const dump_facts& f)
                     s.pincount = f.pincount.value_or(0);
                     if (f.flags)
                         s.flags = *f.flags;
-                    s.flags.set(pg::private_, priv).set(pg::owner_2, p2 && !anon);
+                    s.flags.set(pg::private_, priv).set(pg::private_2, p2);
                     // A swap-cache folio is swapbacked (the alias needs both bits).
                     s.flags.set(pg::owner_priv_1, swap);
                     if (swap || anon)

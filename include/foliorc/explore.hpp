@@ -76,7 +76,8 @@ struct state_point {
 };
 
 // Every modelled state that the kernel can produce: mapping kinds (shmem in swap cache with a
-// NULL mapping included), swap cache, PG_private, PG_private_2, orders 0, 1, 4, 9 (hugetlb 9 and
+// NULL mapping included), swap cache, PG_private, PG_private_2, PG_owner_2 (anon_exclusive or
+// mappedtodisk), orders 0, 1, 4, 9 (hugetlb 9 and
 // 18), mapcounts 0..2, and the page types none, hugetlb, slab, zsmalloc (with its movable_ops
 // mapping, as before 6.17) and table.
 template <class Fn>
@@ -93,6 +94,7 @@ void for_each_state(Fn&& fn)
                 for (int swap = 0; swap < 2; ++swap)
                     for (int priv = 0; priv < 2; ++priv)
                         for (int p2 = 0; p2 < 2; ++p2)
+                          for (int owner2 = 0; owner2 < 2; ++owner2)
                             for (int mapcount = 0; mapcount < 3; ++mapcount) {
                                 const bool typed = t != page_type::none && t != page_type::hugetlb;
                                 const bool anon = k == folio_kind::anon || k == folio_kind::ksm;
@@ -117,6 +119,11 @@ void for_each_state(Fn&& fn)
                                     continue; // PG_private_2: netfs page-cache folios
                                 if (mapcount && (k == folio_kind::none || k == folio_kind::movable_ops))
                                     continue;
+                                // PG_owner_2: PG_anon_exclusive on anon folios, PG_mappedtodisk
+                                // on page-cache folios of buffer-head filesystems.
+                                if (owner2 && (typed || t == page_type::hugetlb ||
+                                               (k != folio_kind::anon && k != folio_kind::file)))
+                                    continue;
                                 state_point p;
                                 p.kind = k;
                                 p.folio.order = order;
@@ -131,7 +138,8 @@ void for_each_state(Fn&& fn)
                                 p.folio.flags.set(pg::swapbacked, swapbacked);
                                 p.folio.flags.set(pg::owner_priv_1, swap != 0);
                                 p.folio.flags.set(pg::private_, priv != 0);
-                                p.folio.flags.set(pg::owner_2, p2 != 0);
+                                p.folio.flags.set(pg::private_2, p2 != 0);
+                                p.folio.flags.set(pg::owner_2, owner2 != 0);
                                 fn(p);
                             }
 }
@@ -160,8 +168,10 @@ inline std::string state_class(const state_point& p)
         s += ", in swap cache";
     if (f.flags.test(pg::private_))
         s += ", PG_private";
-    if (!is_anon_kind(f.mapping) && f.flags.test(pg::owner_2))
+    if (f.flags.test(pg::private_2))
         s += ", PG_private_2";
+    if (f.flags.test(pg::owner_2))
+        s += is_anon_kind(f.mapping) ? ", PG_anon_exclusive" : ", PG_mappedtodisk";
     return s;
 }
 

@@ -218,12 +218,11 @@ private:
         if constexpr (Ledger::tracks) {
             const int n = nr_pages();
             const auto kind = mapping_kind_();
-            const bool anon_ = is_anon_kind(kind);
             std::array<std::pair<holder, int>, 6> structural{{
                 {holder::page_cache, kind == mapping_kind::file ? n : 0},
                 {holder::swap_cache, swapcache_bit(flags_) ? n : 0},
                 {holder::private_, flags_.test(pg::private_) ? 1 : 0},
-                {holder::private_2, private_2_bit(flags_, anon_) && kind == mapping_kind::file &&
+                {holder::private_2, flags_.test(pg::private_2) && kind == mapping_kind::file &&
                                             mapping_->fs.private_2_takes_ref ? 1 : 0},
                 {holder::pte, mapcount_},
                 {holder::foll_pin, has_pincount(order_) ? pincount_ : 0},
@@ -326,7 +325,7 @@ private:
                      "PG_private on a folio of " + std::string(a.mapping->fs.name) +
                          ", which attaches no private data");
         }
-        if (private_2_bit(a.flags, anon_) && kind == mapping_kind::file &&
+        if (a.flags.test(pg::private_2) && kind == mapping_kind::file &&
             !a.mapping->fs.uses_private_2)
             fail(c, errc::private_2_not_used_by_fs,
                  "PG_private_2 on a folio of " + std::string(a.mapping->fs.name) +
@@ -353,7 +352,7 @@ private:
             expect(holder::swap_cache, swapcache_bit(a.flags) ? n : 0, "PG_swapcache");
             expect(holder::private_, a.flags.test(pg::private_) ? 1 : 0, "PG_private");
             expect(holder::private_2,
-                   private_2_bit(a.flags, anon_) && kind == mapping_kind::file &&
+                   a.flags.test(pg::private_2) && kind == mapping_kind::file &&
                            a.mapping->fs.private_2_takes_ref
                        ? 1
                        : 0,
@@ -459,7 +458,7 @@ namespace detail {
 template <basic_folio_type F>
 constexpr void refuse_referenced_flag(const F& f, pg flag, std::string_view use)
 {
-    if (flag == pg::private_ || (flag == pg::owner_2 && !f.anon()) ||
+    if (flag == pg::private_ || flag == pg::private_2 ||
         (flag == pg::owner_priv_1 && f.test(pg::swapbacked)))
         fail(errc::wrong_state, f.pfn(),
              "PG_" + std::string(pg_name(flag)) + " here carries a reference: use " + std::string(use));
@@ -562,10 +561,8 @@ constexpr void folio_start_private_2(F& f)
 {
     typename F::change c{"folio_start_private_2"};
     if (f.mapping_kind_() != mapping_kind::file)
-        detail::fail(errc::bad_mapping, f.pfn(),
-                     "PG_private_2 is set only on page-cache folios (on anon folios the bit is "
-                     "PG_anon_exclusive)");
-    if (f.test(pg::owner_2))
+        detail::fail(errc::bad_mapping, f.pfn(), "PG_private_2 is set only on page-cache folios");
+    if (f.test(pg::private_2))
         detail::fail(errc::wrong_state, f.pfn(), "folio_start_private_2: already set");
     c.set.set(pg::private_2);
     if (f.mapping()->fs.private_2_takes_ref)
@@ -576,7 +573,7 @@ template <basic_folio_type F>
 constexpr void folio_end_private_2(F& f)
 {
     typename F::change c{"folio_end_private_2"};
-    if (f.anon() || !f.test(pg::owner_2))
+    if (!f.test(pg::private_2))
         detail::fail(errc::wrong_state, f.pfn(), "folio_end_private_2: PG_private_2 not set");
     c.clear.set(pg::private_2);
     if (f.mapping_kind_() == mapping_kind::file && f.mapping()->fs.private_2_takes_ref)

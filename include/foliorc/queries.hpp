@@ -79,11 +79,11 @@ constexpr bool folio_test_private(const F& f)
 {
     return folio_test(f, pg::private_);
 }
-// PG_private_2 only means PG_private_2 on a non-anon folio.
+// PG_private_2 (PG_fscache) is a bit of its own, PF_ANY (page-flags.h).
 template <folio_like F>
 constexpr bool folio_test_private_2(const F& f)
 {
-    return !folio_test_anon(f) && folio_test(f, pg::owner_2);
+    return folio_test(f, pg::private_2);
 }
 template <folio_like F>
 constexpr bool folio_test_lru(const F& f)
