@@ -175,7 +175,8 @@ struct tally {
 TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
 {
     const json m = manifest();
-    std::map<std::string, tally> fields;
+    std::map<std::string, tally> fields, heldout_fields;
+    int heldout_dumps = 0, heldout_read = 0;
     int files = 0, dumps_expected = 0, dumps_read = 0, files_clean = 0;
     std::map<std::string, int> per_era;
     for (const json& f : m["files"].array()) {
@@ -184,7 +185,9 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
         const auto r = parse_dmesg(slurp(corpus + name));
         EXPECT_TRUE(r.errors.empty()) << name << ": " << (r.errors.empty() ? "" : r.errors[0].message);
         const json_array& want = f["dumps"].array();
+        const bool heldout = f["heldout"].boolean();
         dumps_expected += int(want.size());
+        heldout_dumps += heldout ? int(want.size()) : 0;
         per_era[f["era"].str()] += int(want.size());
         EXPECT_EQ(r.dumps.size(), want.size()) << name;
         bool all = r.errors.empty() && r.dumps.size() == want.size();
@@ -193,10 +196,15 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
             const page_dump& d = r.dumps[i];
             const dump_folio& g = d.folio;
             ++dumps_read;
+            heldout_read += heldout;
             auto check = [&](const char* field, bool ok) {
-                auto& t = fields[field];
-                ++t.checked;
-                t.agreed += ok;
+                for (auto* m : {&fields, heldout ? &heldout_fields : nullptr}) {
+                    if (!m)
+                        continue;
+                    auto& t = (*m)[field];
+                    ++t.checked;
+                    t.agreed += ok;
+                }
                 all &= ok;
                 EXPECT_TRUE(ok) << name << " dump " << i << " (line " << d.line << "): " << field;
             };
@@ -221,7 +229,9 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
     for (const auto& [era, n] : per_era)
         std::printf("  era %-40s %d dumps\n", era.c_str(), n);
     for (const auto& [name, t] : fields)
-        std::printf("  %-16s %d/%d agree\n", name.c_str(), t.agreed, t.checked);
+        std::printf("  %-16s %d/%d agree (held out: %d/%d)\n", name.c_str(), t.agreed, t.checked,
+                    heldout_fields[name].agreed, heldout_fields[name].checked);
+    std::printf("  held out: %d of %d dumps read\n", heldout_read, heldout_dumps);
     EXPECT_GE(files, 40);
 }
 

@@ -7,8 +7,8 @@ N = None
 T, F = True, False
 src = {}
 rows = []
-def S(file, source, era, notes=""):
-    src[file] = dict(source=source, era=era, notes=notes)
+def S(file, source, era, notes="", heldout=False):
+    src[file] = dict(source=source, era=era, notes=notes, heldout=heldout)
 def D(file, line, ref, pm, order, tail, anon, swap, typ="none", label="", pin=N, fmc=N, poisoned=False):
     rows.append((file, dict(line=line, refcount=ref, page_mapcount=pm, order=order, tail=tail, anon=anon,
                             swapcache=swap, type=typ, label=label, pincount=pin, folio_mapcount=fmc,
@@ -161,6 +161,31 @@ S("e7_anon_label_on_slab_head.txt", "syzbot KASAN report (kmalloc-512, ioctl), 2
 D("e7_anon_label_on_slab_head.txt", 2, 0, 0, 2, F, F, F, "slab", label="anon", pin=0, fmc=0)
 S("e7_poisoned_mips_quoted.txt", "Serge Semin, MIPS IO-memory page init fix, quoting a 6.7.0-rc1 VM_BUG_ON_PAGE(PagePoisoned(p)), 2023; search index file 46988270351", "page: refcount (6.9+)", "poisoned struct page")
 D("e7_poisoned_mips_quoted.txt", 1, N, N, N, N, N, N, poisoned=True)
+
+# ---- held out: collected after the parser was written, expectations derived before it ran ----
+H = dict(heldout=True)
+S("e7_heldout_shmem_swapcache_migration.txt", "Bijan Tabatabai, 'mm: consider non-anon swap cache folios in folio_expected_ref_count()' (f183663901f2) changelog, Dec 2025; search index file 41980522588", "page: refcount (6.9+)", "shmem folio in swap cache: swap_aops, owner_priv_1+swapbacked, raw mapping word 0", **H)
+D("e7_heldout_shmem_swapcache_migration.txt", 2, 2, 0, 0, F, F, T)
+S("e5_heldout_swapcache_memcg_quoted.txt", "reply quoting Naoya Horiguchi's test output (VM_BUG_ON_FOLIO(folio_test_lru(folio)) at mm/memcontrol.c:7062), 2022; search index file 22537779747", "head line (5.8-6.1)", "order-0 page, so no head line", **H)
+D("e5_heldout_swapcache_memcg_quoted.txt", 1, 0, 0, 0, F, F, T)
+S("e7_heldout_buddy_f0.txt", "syzbot KASAN report on a freed page, 2024/2025; search index file 7529006843", "page: refcount (6.9+)", "", **H)
+D("e7_heldout_buddy_f0.txt", 2, 0, 0, 0, F, F, F, "buddy")
+S("e7_heldout_buddy_f0_index.txt", "syzbot KASAN report on a freed page, 2025; search index file 2938902407", "page: refcount (6.9+)", "", **H)
+D("e7_heldout_buddy_f0_index.txt", 2, 0, 0, 0, F, F, F, "buddy")
+S("e1_heldout_trippelsdorf_2010_quoted.txt", "Markus Trippelsdorf, 'Bad page state in process knode' follow-up quoted, linux-mm, 15 Nov 2010 (2.6.37-rc1); search index file 13583230274", "page flags (<=3.17)", "older than 2012: outside the issue's span, kept as a held-out extra", **H)
+D("e1_heldout_trippelsdorf_2010_quoted.txt", 4, 0, 0, 0, F, F, F)
+S("e1_heldout_khugepaged_2011_quoted_head.txt", "reply to KAMEZAWA Hiroyuki's collapse_huge_page memcg fix, linux-mm, Feb 2011 (2.6.38-rc3-mm1); search index file 10075874426", "page flags (<=3.17)", "compound head without order; older than 2012", **H)
+D("e1_heldout_khugepaged_2011_quoted_head.txt", 2, 0, 0, N, F, F, F)
+S("e1_heldout_ubi_arm_fenced.txt", "fenced ARM 'Bad page state' report with UBI, 3.x; search index file 8244461817 (page URL not captured)", "page flags (<=3.17)", "garbage count", **H)
+D("e1_heldout_ubi_arm_fenced.txt", 3, 134316031, 0, 0, F, F, F)
+S("e7_heldout_thp_tail_syzbot_quoted_comment.txt", "David Hildenbrand / reply on syzbot+9f9a7f73fb079b2387a6 (kernel BUG at include/linux/page-flags.h:309, 6.12.0), 2024; search index file 14034980574", "page: refcount (6.9+)", "tail page (raw word 1 ...0001); an unquoted comment between line 1 and the head line", **H)
+D("e7_heldout_thp_tail_syzbot_quoted_comment.txt", 3, 1, 0, 9, T, F, F, pin=0, fmc=0)
+S("e7_heldout_anon_label_slab_memcg.txt", "syzbot KASAN report (vm_area_struct), 2024; search index file 22646795686", "page: refcount (6.9+)", "'anon flags:' on a slab page", **H)
+D("e7_heldout_anon_label_slab_memcg.txt", 2, 1, 0, 0, F, F, F, "slab", label="anon")
+S("e6_heldout_anon_label_slab_order3.txt", "syzbot KASAN report (kmalloc-1k), 2023; search index file 12586569676", "head line with entire_mapcount (6.2-6.8)", "", **H)
+D("e6_heldout_anon_label_slab_order3.txt", 2, 1, 0, 3, F, F, F, "slab", label="anon", pin=0, fmc=0)
+S("e6_heldout_anon_label_slab_order0.txt", "syzbot KASAN report (kmalloc-128, exit_group), 2024; search index file 14639165926", "head line with entire_mapcount (6.2-6.8)", "raw word 3 is 1: the slab overlay sets the anon tag bit", **H)
+D("e6_heldout_anon_label_slab_order0.txt", 2, 1, 0, 0, F, F, F, "slab", label="anon")
 
 out = []
 for f, meta in src.items():
