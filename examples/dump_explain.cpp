@@ -144,7 +144,7 @@ void print_dump(const std::string& source, const page_dump& d, const options& o)
     if (!d.label.empty() && !g.label_believed)
         std::printf("  (\"%s\" printed, not believed: %s)\n", d.label.c_str(),
                     g.tail == true ? "a tail page's label" : "the mapping word of a typed page");
-    if (!d.flags)
+    if (!d.flags && e.facts.missing.empty())
         std::printf("  (no flags line: anon, PG_private and PG_private_2 may be unknown; every completion "
                     "is evaluated)\n");
     std::printf("  caller's references: %d%s\n", e.caller_refs,

@@ -148,7 +148,7 @@ inline std::vector<std::string> likely_holders(const dump_facts& f, int unexpect
 {
     std::vector<std::string> out;
     if (!f.missing.empty()) {
-        std::string s = "not evaluated: the dump does not print ";
+        std::string s = "not evaluated; missing: ";
         for (std::size_t i = 0; i < f.missing.size(); ++i)
             s += (i ? "; " : "") + f.missing[i];
         out.push_back(std::move(s));

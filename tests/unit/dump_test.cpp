@@ -347,6 +347,37 @@ TEST(DumpInput, BadInputGivesLineAndColumnAndTheRestIsParsed)
     EXPECT_EQ(p.dumps[3].refcount, 6);
 }
 
+TEST(DumpInput, APoisonedPageTakesOnlyItsRawRowsAndReason)
+{
+    // Found by dmesg_fuzzer: a head: line after a poisoned page's first line set a printed
+    // order on a dump whose folio says nothing. dump_page prints only the raw rows and the
+    // reason for a poisoned page; anything else belongs to no dump.
+    const auto p = parse_dmesg(" page:000003d082008000 is uninitialized and poisoned\n"
+                               " head: order:18 mapcount:1 entire_mapcount:1 nr_pages_mapped:0 pincount:0\n"
+                               " raw: ffffffffffffffff ffffffffffffffff ffffffffffffffff ffffffffffffffff\n"
+                               " page dumped because: VM_BUG_ON_PAGE(PagePoisoned(p))\n");
+    ASSERT_EQ(p.dumps.size(), 1u);
+    const auto& d = p.dumps[0];
+    EXPECT_TRUE(d.poisoned);
+    EXPECT_FALSE(d.order);
+    EXPECT_FALSE(d.refcount);
+    EXPECT_EQ(d.raw.page.size(), 4u);
+    EXPECT_EQ(d.reason, "VM_BUG_ON_PAGE(PagePoisoned(p))");
+    EXPECT_FALSE(d.folio.missing.empty());
+}
+
+TEST(DumpInput, APrefixWithABracketThatNeverClosesIsLiteralText)
+{
+    // Found by dmesg_fuzzer: a '[' with no ']' within 40 characters opened no bracket part, and
+    // the literal part then took no characters: the prefix scan never ended.
+    const std::string pre = "[  285.1" + std::string(50, 'x') + "93431][T14882] ";
+    const auto p = parse_dmesg(pre + "page: refcount:2 mapcount:0 mapping:0 index:0x0\n" + pre + "flags: 0x0()\n");
+    ASSERT_EQ(p.dumps.size(), 1u);
+    EXPECT_EQ(p.dumps[0].refcount, 2);
+    EXPECT_TRUE(p.dumps[0].flags);
+    EXPECT_TRUE(p.warnings.empty());
+}
+
 TEST(PageRef, WillDeaconsTracepointLines)
 {
     // kernel-facts.md 8: count is the refcount after the change, val the delta, mt=4 MIGRATE_CMA.

@@ -337,6 +337,8 @@ private:
             return i; // another line of the log (or of the mail) between the dump's lines
         if (after_reason_ && k != kind::memcg)
             return i; // dump_page ends with the reason; only the memcg line follows it
+        if (cur_->poisoned && k != kind::raw_row && k != kind::reason)
+            return i; // a poisoned page gets its raw rows and the reason, nothing else
         logical_line l;
         l.append(body, i + 1, at, "");
         if (!m.full)
@@ -566,6 +568,10 @@ private:
             d.label = fl.type_prefix;
         if (d.flags)
             return; // the first flags line is the page's
+        if (trim(b.substr(f + 6)).empty()) {
+            warning(l, f, "flags: without a value (a wrapped line that could not be rejoined)");
+            return;
+        }
         if (read_flag_names(l, b.substr(f + 6), f + 6, fl))
             d.flags = std::move(fl);
     }

@@ -122,7 +122,7 @@ public:
                 ++i;
                 add_literal(">");
             } else {
-                const std::size_t s = i;
+                const std::size_t s = i++; // at least one character: a '[' or '<' that opens nothing
                 while (i < p.size() && !is_space(p[i]) && p[i] != '>' && p[i] != '[' && p[i] != '<')
                     ++i;
                 add_literal(p.substr(s, i - s));

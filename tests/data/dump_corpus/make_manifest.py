@@ -186,6 +186,12 @@ S("e6_heldout_anon_label_slab_order3.txt", "syzbot KASAN report (kmalloc-1k), 20
 D("e6_heldout_anon_label_slab_order3.txt", 2, 1, 0, 3, F, F, F, "slab", label="anon", pin=0, fmc=0)
 S("e6_heldout_anon_label_slab_order0.txt", "syzbot KASAN report (kmalloc-128, exit_group), 2024; search index file 14639165926", "head line with entire_mapcount (6.2-6.8)", "raw word 3 is 1: the slab overlay sets the anon tag bit", **H)
 D("e6_heldout_anon_label_slab_order0.txt", 2, 1, 0, 0, F, F, F, "slab", label="anon")
+S("e7_heldout_head_line_order0_bad_page.txt", "syzbot patch test result, dashboard extid=7b3842775c9ce6b69efc, 6.15.0-rc4 'Bad page state' (PAGE_FLAGS_CHECK_AT_FREE), 2025; search index file 24566788286", "page: refcount (6.9+)", "a head: line with order:0 on a page whose flags say head", **H)
+D("e7_heldout_head_line_order0_bad_page.txt", 2, 0, 0, 0, F, F, F, pin=0, fmc=0)
+S("e7_heldout_journal_quoted_anon.txt", "reply quoting Luis Chamberlain's xfs reflink LTP report (VM_BUG_ON_FOLIO(!folio_test_locked(folio))), 29 Aug 2024; search index file 41831039228", "page: refcount (6.9+)", "quoted journalctl prefix", **H)
+D("e7_heldout_journal_quoted_anon.txt", 3, 1, 1, 0, F, T, F, label="anon")
+S("e5_heldout_journal_subpages_mapcount.txt", "KASAN report in a journal log (Debian, 'Jan 11 ... debian kernel:'), 6.1/6.2 era; search index file 42262845111", "head line (5.8-6.1)", "head line with subpages_mapcount; 'anon flags:' on a slab page", **H)
+D("e5_heldout_journal_subpages_mapcount.txt", 2, 1, 0, 2, F, F, F, "slab", label="anon", pin=0)
 
 out = []
 for f, meta in src.items():
