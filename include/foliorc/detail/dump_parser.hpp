@@ -227,6 +227,8 @@ private:
             } else if (key == "mapcount") {
                 read_or_warn(l, val, at, 10, key, d.page_mapcount);
             } else if (key == "mapping") {
+                if (val == "(ptrval)" || val == "(____ptrval____)")
+                    continue; // printed before the pointer-hashing key was ready: not a value
                 if (read_or_warn(l, val, at, 16, key, d.mapping))
                     mapping_digits_ = val == "(null)" ? 0 : val.size();
             } else if (key == "index") {

@@ -192,6 +192,14 @@ S("e7_heldout_journal_quoted_anon.txt", "reply quoting Luis Chamberlain's xfs re
 D("e7_heldout_journal_quoted_anon.txt", 3, 1, 1, 0, F, T, F, label="anon")
 S("e5_heldout_journal_subpages_mapcount.txt", "KASAN report in a journal log (Debian, 'Jan 11 ... debian kernel:'), 6.1/6.2 era; search index file 42262845111", "head line (5.8-6.1)", "head line with subpages_mapcount; 'anon flags:' on a slab page", **H)
 D("e5_heldout_journal_subpages_mapcount.txt", 2, 1, 0, 2, F, F, F, "slab", label="anon", pin=0)
+S("e4_heldout_sparc32_ptrval_mapping.txt", "Guenter Roeck, reply on Ira Weiny's kunmap_atomic fix (sparc32 SMP boot, 5.7.0-rc6-next-20200518), May 2020; search index file 33650108610", "head on line 1 (5.6/5.7)", "32-bit; mapping printed '(ptrval)' (hashing not ready yet); an order-0 page, so no head", **H)
+D("e4_heldout_sparc32_ptrval_mapping.txt", 6, 0, 1, 0, F, F, F)
+S("e5_heldout_arc_pipe_prefix_flags_on_line1.txt", "stable copy of 'ARC: fix memory initialization for systems with two memory banks' follow-up (upstream 1d5e4640e5df, Vladimir Isaev), 5.12.0-rc5; search index file 41480776771", "head line (5.8-6.1)", "'| ' changelog prefix; 'flags:' printed on line 1 (pr_cont); a ninth raw word on its own row", **H)
+D("e5_heldout_arc_pipe_prefix_flags_on_line1.txt", 2, 0, 1, 0, F, F, F)
+S("e4_heldout_alpha_zero_raw_rows.txt", "Alpha (AlphaServer ES47) report after fa3354e4ea39 ('mm: free_area_init: use maximal zone PFNs rather than zone sizes'), 5.7.0, LKML; search index file 4585925669", "head on line 1 (5.6/5.7)", "all-zero raw rows; trailing spaces after the reason", **H)
+D("e4_heldout_alpha_zero_raw_rows.txt", 2, 0, 1, 0, F, F, F)
+S("e7_heldout_baolin_7_0_quoted_splat.txt", "Baolin Wang, 'mm: filemap: fix nr_pages calculation overflow in filemap_map_pages()', 17 Mar 2026 (v7.0-rc3 arm64), as redone in akpm's reply; search index file 60382808166", "page: refcount (6.9+)", "the splat sits between two lines holding a double quote", **H)
+D("e7_heldout_baolin_7_0_quoted_splat.txt", 3, 0, 1, 0, F, F, F)
 
 out = []
 for f, meta in src.items():
