@@ -46,7 +46,8 @@ const std::vector<std::vector<std::string>> dumps = {
 
 // One prefix kind; `line(i)` gives the prefix of line i (timestamps differ from line to line).
 struct prefix_kind {
-    int kind;  // 0 none, 1 [ts], 2 [ts][Tpid], 3 <N>[ts], 4 journal, 5 mail quote, 6 indent, 7 ": "
+    int kind;  // 0 none, 1 [ts], 2 [ts][Tpid], 3 <N>[ts], 4 journal, 5 mail quote, 6 indent, 7 ": ",
+               // 8 logcat
     int depth; // quote depth, indent width
     bool quote_space;
     int start; // first timestamp
@@ -73,6 +74,12 @@ struct prefix_kind {
         }
         case 6: return std::string(std::size_t(depth), depth % 2 ? '\t' : ' ');
         case 7: return ": ";
+        case 8: { // an Android logcat line: date, time, pid, tid, level, tag
+            char j[64];
+            std::snprintf(j, sizeof j, "11-25 14:%02d:%02d.%03d  %4d  %4d E kernel  : ", (t / 60) % 60, t % 60, t % 1000,
+                          depth * 100 + 3, depth * 100 + 3);
+            return j;
+        }
         default: return "";
         }
     }
@@ -80,7 +87,7 @@ struct prefix_kind {
 
 rc::Gen<prefix_kind> gen_prefix()
 {
-    return rc::gen::build<prefix_kind>(rc::gen::set(&prefix_kind::kind, rc::gen::inRange(0, 8)),
+    return rc::gen::build<prefix_kind>(rc::gen::set(&prefix_kind::kind, rc::gen::inRange(0, 9)),
                                        rc::gen::set(&prefix_kind::depth, rc::gen::inRange(1, 5)),
                                        rc::gen::set(&prefix_kind::quote_space, rc::gen::arbitrary<bool>()),
                                        rc::gen::set(&prefix_kind::start, rc::gen::inRange(0, 9000000)));

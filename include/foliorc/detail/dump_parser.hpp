@@ -332,9 +332,16 @@ private:
     {
         const std::string_view line = lines_[i];
         const auto m = prefix_.match(line);
-        const std::size_t at = m.full ? m.body : generic_prefix_end(line);
-        const std::string_view body = trim(line.substr(at));
-        const kind k = classify(body);
+        std::size_t at = m.full ? m.body : generic_prefix_end(line);
+        std::string_view body = trim(line.substr(at));
+        kind k = classify(body);
+        if (k == kind::none && !m.full && cur_->prefix.size() < line.size()) {
+            // A prefix of another shape but the same width (a log format foliorc does not know):
+            // a dump line at the first line's column is still the dump's.
+            at = cur_->prefix.size();
+            body = trim(line.substr(at));
+            k = classify(body);
+        }
         if (k == kind::none)
             return i; // another line of the log (or of the mail) between the dump's lines
         if (after_reason_ && k != kind::memcg)

@@ -93,7 +93,7 @@ inline std::vector<token> tokens(std::string_view s, std::size_t base = 0)
 // parts in the same order.
 class prefix_pattern {
 public:
-    enum class kind : std::uint8_t { blanks, bracket, level, syslog, literal };
+    enum class kind : std::uint8_t { blanks, bracket, level, syslog, number, literal };
     struct part {
         kind k;
         std::string text; // literal only
@@ -171,6 +171,12 @@ public:
                 j = e + 7;
                 break;
             }
+            case kind::number:
+                if (j >= line.size() || !is_digit(line[j]))
+                    return finish(r, line, i);
+                while (j < line.size() && numberish(line[j]))
+                    ++j;
+                break;
             case kind::literal:
                 if (line.substr(j, pt.text.size()) != pt.text)
                     return finish(r, line, i);
@@ -188,8 +194,24 @@ private:
     std::vector<part> parts_;
 
     void add(kind k) { parts_.push_back({k, {}}); }
+    // Digits with ':', '.', '-' ("1404", "01-01", "12:00:00.000"): a counter or a time, which
+    // changes from line to line; any such run matches.
+    static bool numberish(char c) noexcept { return is_digit(c) || c == ':' || c == '.' || c == '-'; }
+    static bool numberish(std::string_view t) noexcept
+    {
+        if (t.empty() || !is_digit(t.front()))
+            return false;
+        for (char c : t)
+            if (!numberish(c))
+                return false;
+        return true;
+    }
     void add_literal(std::string_view t)
     {
+        if (numberish(t) && (parts_.empty() || parts_.back().k != kind::literal)) {
+            parts_.push_back({kind::number, std::string(t)});
+            return;
+        }
         if (!parts_.empty() && parts_.back().k == kind::literal)
             parts_.back().text += t;
         else
