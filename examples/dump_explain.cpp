@@ -84,8 +84,8 @@ void print_json(const std::string& source, const page_dump& d, const dump_explan
     std::printf(R"({"source":%s,"line":%zu,"prefix":%s,"era":"%.*s","poisoned":%s,)"
                 R"("refcount":%s,"page_mapcount":%s,"order":%s,"tail":%s,"anon":%s,"ksm":%s,"swapcache":%s,)"
                 R"("page_type":%s,"label":%s,"label_believed":%s,"mapcount":%s,"pincount":%s,)",
-                json_string(source).c_str(), d.line, json_string(d.prefix).c_str(), int(dump_era_name(d.era).size()),
-                dump_era_name(d.era).data(), d.poisoned ? "true" : "false", opt_int(d.refcount).c_str(),
+                json_string(source).c_str(), d.line, json_string(d.prefix).c_str(), int(dump_layout_name(d.era).size()),
+                dump_layout_name(d.era).data(), d.poisoned ? "true" : "false", opt_int(d.refcount).c_str(),
                 opt_int(d.page_mapcount).c_str(), opt_num(g.order).c_str(), opt_bool(g.tail).c_str(),
                 opt_bool(g.anon).c_str(), opt_bool(g.ksm).c_str(), opt_bool(g.swapcache).c_str(), type_name(g).c_str(),
                 json_string(d.label).c_str(), g.label_believed ? "true" : "false", opt_int(g.mapcount).c_str(),

@@ -27,7 +27,7 @@ struct dump_facts {
     std::optional<flag_set> flags;
     std::optional<int> pincount;
     std::optional<zone_type> zone;
-    std::optional<bool> tail;
+    bool tail = false; // known to be a tail page (page_dump::folio.tail says when it is unknown)
     // What the printed mapping is: "anon", "ksm", "swap", "file", "none", or "unknown".
     std::string_view mapping = "unknown";
     // What the rules need and the dump does not print; when not empty, nothing is evaluated.
@@ -46,7 +46,7 @@ inline dump_facts facts_of(const page_dump& d)
     f.refcount = g.refcount.value_or(0);
     f.mapcount = g.mapcount.value_or(0);
     f.order = g.order.value_or(0);
-    f.tail = g.tail;
+    f.tail = g.tail == true;
     f.pincount = g.pincount;
     f.type = g.type.value_or(page_type::none);
     f.anon = g.anon;
@@ -61,7 +61,7 @@ inline dump_facts facts_of(const page_dump& d)
     if (f.anon == true) {
         f.private_ = false;
         f.private_2 = false;
-    } else if (d.flags && (g.tail != true || d.era == dump_era::head_line || d.era == dump_era::folio)) {
+    } else if (d.flags && (g.tail != true || d.era == dump_layout::head_line || d.era == dump_layout::folio)) {
         f.private_ = d.flags->has("private");
         f.private_2 = d.flags->has("private_2") || d.flags->has("fscache");
     }
@@ -124,7 +124,7 @@ inline std::vector<folio_snapshot> completions(const dump_facts& f)
 
 struct rule_explanation {
     std::string_view rule;
-    bool evaluated = false;        // false when the dump does not print what the rules need
+    bool evaluated = true;         // false when the dump does not print what the rules need
     std::optional<int> expected;   // on the 6.16 footing; nullopt when completions disagree
     int expected_min = 0, expected_max = 0;
     std::optional<int> unexpected; // refcount - expected - caller's references

@@ -127,7 +127,7 @@ TEST(DumpEras, Before5_6CountAndAnonLineWithRawWords)
     ASSERT_TRUE(p.errors.empty());
     ASSERT_EQ(p.dumps.size(), 1u);
     const auto& d = p.dumps[0];
-    EXPECT_EQ(d.era, dump_era::count);
+    EXPECT_EQ(d.era, dump_layout::count);
     EXPECT_EQ(d.refcount, 2);
     EXPECT_EQ(d.label, "anon");
     EXPECT_EQ(d.raw.page.size(), 8u);
@@ -167,7 +167,7 @@ TEST(DumpEras, Rework5_6TailPageOfATHP)
     ASSERT_TRUE(p.errors.empty()) << p.errors[0].message;
     ASSERT_EQ(p.dumps.size(), 1u);
     const auto& d = p.dumps[0];
-    EXPECT_EQ(d.era, dump_era::head_on_line1);
+    EXPECT_EQ(d.era, dump_layout::head_on_line1);
     EXPECT_EQ(d.folio.tail, true); // head: differs from page:
     EXPECT_EQ(d.folio.order, 9u);
     EXPECT_EQ(d.compound_mapcount, 1);
@@ -219,7 +219,7 @@ TEST(DumpEras, Folio6_9LargeAnonWithPincountAndAnonExclusive)
     ASSERT_TRUE(p.errors.empty());
     const auto& d = p.dumps.at(0);
     EXPECT_TRUE(d.pointer.empty());
-    EXPECT_EQ(d.era, dump_era::folio);
+    EXPECT_EQ(d.era, dump_layout::folio);
     EXPECT_EQ(d.order, 9u);
     EXPECT_EQ(d.head_mapcount, 512);
     EXPECT_EQ(d.folio.mapcount, 512);

@@ -29,7 +29,7 @@ struct raw_layout {
 inline std::optional<raw_layout> decode_layout(const page_dump& d)
 {
     const auto& w = d.raw.page;
-    const bool modern = d.era != dump_era::count && d.era != dump_era::page_flags;
+    const bool modern = d.era != dump_layout::count && d.era != dump_layout::page_flags;
     const bool b64 = d.raw.word_bits == 64;
     if (w.empty())
         return std::nullopt;
@@ -127,7 +127,7 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
         f.tail = d.head_pointer != d.pointer; // 5.6 - 6.8 print both, hashed the same way
     } else if (layout && layout->compound_head && word_at(d.raw.page, 1) && (*word_at(d.raw.page, 1) & 1)) {
         f.tail = true; // compound_head with bit 0
-    } else if (d.era == dump_era::folio && d.raw.page_complete && d.raw.head_complete && !d.raw.page.empty() &&
+    } else if (d.era == dump_layout::folio && d.raw.page_complete && d.raw.head_complete && !d.raw.page.empty() &&
                d.raw.head.size() >= d.raw.page.size()) {
         f.tail = !std::equal(d.raw.page.begin(), d.raw.page.end(), d.raw.head.begin());
     } else if (named("head") || (layout && layout->compound_head && word_at(d.raw.page, 1))) {
@@ -170,18 +170,18 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
     } else if (f.label_believed) {
         f.anon = true;
         f.ksm = d.label == "ksm";
-    } else if ((d.era == dump_era::count || d.era == dump_era::page_flags) && d.mapping_raw) {
+    } else if ((d.era == dump_layout::count || d.era == dump_layout::page_flags) && d.mapping_raw) {
         f.anon = (*d.mapping & 1) != 0;
         f.ksm = (*d.mapping & 3) == 3;
-    } else if (d.era == dump_era::refcount && d.mapping_raw && d.mapping && (*d.mapping & 1)) {
+    } else if (d.era == dump_layout::refcount && d.mapping_raw && d.mapping && (*d.mapping & 1)) {
         f.anon = true; // 5.2 - 5.5 printed page->mapping raw; 5.6+ print page_mapping(), never tagged
         f.ksm = (*d.mapping & 3) == 3;
-    } else if (d.era != dump_era::count && d.era != dump_era::page_flags && (d.flags || !d.aops.empty())) {
+    } else if (d.era != dump_layout::count && d.era != dump_layout::page_flags && (d.flags || !d.aops.empty())) {
         f.anon = f.ksm = false; // since ~5.2 an anon or KSM page says so before its flags
     }
 
     // ---- swap cache ----
-    const bool flags_are_folios = d.era == dump_era::head_line || d.era == dump_era::folio;
+    const bool flags_are_folios = d.era == dump_layout::head_line || d.era == dump_layout::folio;
     if (typed_other) {
         f.swapcache = false;
     } else if (d.aops == "swap_aops") {
@@ -193,7 +193,7 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
 
     // ---- the folio's counts ----
     const bool counts_are_heads =
-        d.era == dump_era::head_on_line1 || d.era == dump_era::head_line || d.era == dump_era::folio;
+        d.era == dump_layout::head_on_line1 || d.era == dump_layout::head_line || d.era == dump_layout::folio;
     if (f.tail == true && !counts_are_heads)
         f.missing.emplace_back("folio refcount: this era prints the tail page's own count");
     else

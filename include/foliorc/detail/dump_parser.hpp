@@ -109,20 +109,20 @@ private:
         cur_.reset();
     }
 
-    dump_era era() const noexcept
+    dump_layout era() const noexcept
     {
         const page_dump& d = *cur_;
         if (d.flags && d.flags->type_prefix == "page")
-            return dump_era::page_flags;
+            return dump_layout::page_flags;
         if (old_count_)
-            return dump_era::count;
+            return dump_layout::count;
         if (d.pointer.empty() && !d.poisoned)
-            return dump_era::folio;
+            return dump_layout::folio;
         if (head_on_line1_)
-            return dump_era::head_on_line1;
+            return dump_layout::head_on_line1;
         if (head_line_seen_)
-            return dump_era::head_line;
-        return dump_era::refcount;
+            return dump_layout::head_line;
+        return dump_layout::refcount;
     }
 
     // ---- first lines --------------------------------------------------------------------

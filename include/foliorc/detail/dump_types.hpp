@@ -41,7 +41,7 @@ struct dump_flags {
 };
 
 // Which dump_page() layout a dump was printed in (kernel-facts.md 8).
-enum class dump_era : std::uint8_t {
+enum class dump_layout : std::uint8_t {
     page_flags,    // <= 3.17: "page flags:", pointers raw
     count,         // 3.18 - ~5.1: "count:"
     refcount,      // ~5.2 on, no compound information printed (an order-0 page, or abridged)
@@ -50,15 +50,15 @@ enum class dump_era : std::uint8_t {
     folio,         // 6.9+: "page: refcount:" without a pointer, "head: order:N mapcount:N ..."
 };
 
-inline constexpr std::string_view dump_era_name(dump_era e) noexcept
+inline constexpr std::string_view dump_layout_name(dump_layout e) noexcept
 {
     switch (e) {
-    case dump_era::page_flags: return "page_flags";
-    case dump_era::count: return "count";
-    case dump_era::refcount: return "refcount";
-    case dump_era::head_on_line1: return "head_on_line1";
-    case dump_era::head_line: return "head_line";
-    case dump_era::folio: return "folio";
+    case dump_layout::page_flags: return "page_flags";
+    case dump_layout::count: return "count";
+    case dump_layout::refcount: return "refcount";
+    case dump_layout::head_on_line1: return "head_on_line1";
+    case dump_layout::head_line: return "head_line";
+    case dump_layout::folio: return "folio";
     }
     return "?";
 }
@@ -89,7 +89,7 @@ struct dump_folio {
 struct page_dump {
     std::size_t line = 0;   // physical line of "page:"
     std::string prefix;     // what stood before "page:" on that line, as printed
-    dump_era era = dump_era::refcount;
+    dump_layout era = dump_layout::refcount;
     bool poisoned = false;  // "page:<ptr> is uninitialized and poisoned": nothing else printed
 
     // ---- as printed, verbatim ----
