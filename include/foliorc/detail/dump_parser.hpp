@@ -583,6 +583,11 @@ private:
         }
         if (read_flag_names(l, b.substr(f + 6), f + 6, fl))
             d.flags = std::move(fl);
+        // "%sflags: %#lx(%pGp)%s": " CMA" after the names when the page is in a CMA pageblock
+        // (5.6 on; mm/debug.c 6.1.192:115-116, 6.12.117:108-109).
+        const std::string_view rest = b.substr(f + 6);
+        if (const std::size_t rp = rest.rfind(')'); rp != std::string_view::npos)
+            d.cma = trim(rest.substr(rp + 1)) == "CMA";
     }
 
     // "0x17ffffc000206a(referenced|dirty|...|node=0|zone=2|lastcpupid=0x1fffff)" or, in a

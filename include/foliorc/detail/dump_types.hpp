@@ -105,6 +105,7 @@ struct page_dump {
     std::optional<int> head_mapcount, entire_mapcount, nr_pages_mapped, pincount; // 6.2+ head line
     std::string label;                 // "anon" or "ksm" as printed (own line, or flags prefix)
     std::optional<dump_flags> flags;
+    bool cma = false;                  // the flags line ends in " CMA" (5.6+: a CMA pageblock)
     std::string page_type_text;        // after "page_type:"
     std::string aops;
     std::optional<std::uint64_t> ino;
