@@ -93,13 +93,13 @@ void print_json(const std::string& source, const page_dump& d, const dump_explan
     std::printf(R"("printed":{"pointer":%s,"head_pointer":%s,"mapping":%s,"mapping_raw":%s,"index":%s,"pfn":%s,)"
                 R"("order":%s,"compound_mapcount":%s,"compound_pincount":%s,"subpages_mapcount":%s,)"
                 R"("head_mapcount":%s,"entire_mapcount":%s,"nr_pages_mapped":%s,"pincount":%s,"page_type":%s,)"
-                R"("flags":%s,"aops":%s,"memcg":%s,"raw_words":%zu,"head_words":%zu},)",
+                R"("flags":%s,"cma":%s,"aops":%s,"memcg":%s,"raw_words":%zu,"head_words":%zu},)",
                 json_string(d.pointer).c_str(), json_string(d.head_pointer).c_str(), opt_hex(d.mapping).c_str(),
                 d.mapping_raw ? "true" : "false", opt_hex(d.index).c_str(), opt_hex(d.pfn).c_str(),
                 opt_num(d.order).c_str(), opt_int(d.compound_mapcount).c_str(), opt_int(d.compound_pincount).c_str(),
                 opt_int(d.subpages_mapcount).c_str(), opt_int(d.head_mapcount).c_str(),
                 opt_int(d.entire_mapcount).c_str(), opt_int(d.nr_pages_mapped).c_str(), opt_int(d.pincount).c_str(),
-                json_string(d.page_type_text).c_str(), flags.c_str(), json_string(d.aops).c_str(),
+                json_string(d.page_type_text).c_str(), flags.c_str(), d.cma ? "true" : "false", json_string(d.aops).c_str(),
                 opt_hex(d.memcg).c_str(), d.raw.page.size(), d.raw.head.size());
     std::printf(R"("folio":{"refcount":%s,"mapcount":%s,"mapping_word":%s,"missing":[)",
                 opt_int(g.refcount).c_str(), opt_int(g.mapcount).c_str(), opt_hex(g.mapping_word).c_str());
