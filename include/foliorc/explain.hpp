@@ -1,7 +1,9 @@
 // foliorc/explain.hpp — tools: explain a parsed dump_page() under every rule set: the expected
 // refcount, the caller's references, the unexpected ones, and who likely holds them. Where the
 // dump does not say something the rules read (an abridged dump without flags), every completion
-// is evaluated: a value is given only when they all agree.
+// is evaluated: a value is given only when they all agree. explain(folio) for a live folio, and
+// the text of the explanation types, come from foliorc/detail/explain_folio.hpp, included at the
+// end of this header (it builds on what is declared here).
 #pragma once
 
 #include <algorithm>
@@ -241,3 +243,7 @@ dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = st
 }
 
 } // namespace foliorc
+
+// After everything above: explain_folio.hpp includes this header back (#pragma once makes that
+// a no-op here) and derives from dump_explanation.
+#include <foliorc/detail/explain_folio.hpp>
