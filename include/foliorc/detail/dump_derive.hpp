@@ -83,6 +83,13 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
         f.missing.emplace_back("everything: the struct page is uninitialized and poisoned");
         return;
     }
+    if (d.folio_mismatch) {
+        // The kernel says the page and its folio did not hold still while it dumped them: the
+        // folio's order, counts and mapping are not a faithful snapshot, and the page may be a
+        // tail whose own words (a label among them) overlay the folio's fields.
+        f.missing.emplace_back("everything the folio holds: the kernel printed 'page does not match folio'");
+        return;
+    }
     const auto layout = decode_layout(d);
     const bool b64 = d.raw.word_bits == 64;
     const auto word_at = [](const std::vector<std::uint64_t>& w, std::size_t i) -> std::optional<std::uint64_t> {

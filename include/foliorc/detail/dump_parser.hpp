@@ -78,7 +78,7 @@ public:
     }
 
 private:
-    enum class kind : std::uint8_t { none, line1, head_line, head_row, raw_row, reason, memcg, aops, label, flags, page_type, mismatch };
+    enum class kind : std::uint8_t { none, line1, head_line, head_row, raw_row, reason, memcg, aops, label, flags, page_type };
 
     std::vector<std::string_view> lines_;
     dump_parse_result result_;
@@ -184,6 +184,13 @@ private:
         cur_->prefix = std::string(line.substr(0, p));
         after_reason_ = head_line_seen_ = head_on_line1_ = old_count_ = body_seen_ = false;
         mapping_digits_ = 0;
+        // 6.9+: "page does not match folio" stands just before line 1 when the kernel could not
+        // take a faithful snapshot of the folio (__dump_page's snapshot_page()).
+        if (i > 0) {
+            const std::string_view prev = lines_[i - 1];
+            if (trim(prev.substr(prefix_.match(prev).body)) == "page does not match folio")
+                cur_->folio_mismatch = true;
+        }
         logical_line l;
         l.append(trim(line.substr(p)), i + 1, p, "");
         i = join(i, kind::line1, l);
@@ -323,8 +330,6 @@ private:
             return kind::flags;
         if (starts_with(b, "page_type:"))
             return kind::page_type;
-        if (starts_with(b, "page does not match folio"))
-            return kind::mismatch;
         return kind::none;
     }
 
@@ -470,9 +475,6 @@ private:
         case kind::page_type:
             d.page_type_text = std::string(trim(b.substr(10)));
             body_seen_ = true;
-            break;
-        case kind::mismatch:
-            d.folio_mismatch = true;
             break;
         default:
             break;

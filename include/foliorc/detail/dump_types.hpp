@@ -112,7 +112,7 @@ struct page_dump {
     std::string dentry;
     std::optional<std::uint64_t> memcg;
     std::string reason;                // "page dumped because: ..."
-    bool folio_mismatch = false;       // "page does not match folio"
+    bool folio_mismatch = false;       // "page does not match folio" just before line 1 (6.9+)
     dump_raw_rows raw;
 
     // ---- what the rules read ----

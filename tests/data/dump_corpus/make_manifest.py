@@ -200,6 +200,8 @@ S("e4_heldout_alpha_zero_raw_rows.txt", "Alpha (AlphaServer ES47) report after f
 D("e4_heldout_alpha_zero_raw_rows.txt", 2, 0, 1, 0, F, F, F)
 S("e7_heldout_baolin_7_0_quoted_splat.txt", "Baolin Wang, 'mm: filemap: fix nr_pages calculation overflow in filemap_map_pages()', 17 Mar 2026 (v7.0-rc3 arm64), as redone in akpm's reply; search index file 60382808166", "page: refcount (6.9+)", "the splat sits between two lines holding a double quote", **H)
 D("e7_heldout_baolin_7_0_quoted_splat.txt", 3, 0, 1, 0, F, F, F)
+S("e7_heldout_page_does_not_match_folio_ksm_label.txt", "syzbot patch test result, dashboard extid=7b3842775c9ce6b69efc, 6.15.0-rc4 'Bad page state in prep_new_page' (nonzero pincount, free_tail_page_prepare), 2025; search index file 24126882733", "page: refcount (6.9+)", "'page does not match folio': the kernel says its folio snapshot is not faithful; the ksm label comes from an overlaid word (raw word 3 is all ones) of what is in fact a tail page", **H)
+D("e7_heldout_page_does_not_match_folio_ksm_label.txt", 6, 0, 0, N, N, N, N, label="ksm")
 
 out = []
 for f, meta in src.items():
