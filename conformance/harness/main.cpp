@@ -622,11 +622,11 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
         const std::string line = f.line, key = f.key;
         if (line.rfind("page:", 0) == 0) {
             if (key == "page:")
-                expect(d.has_pointer, f, d.has_pointer ? "a pointer" : "no pointer");
+                expect(!d.pointer.empty(), f, d.pointer.empty() ? "no pointer" : "a pointer");
             else if (key == "refcount:")
-                expect(d.refcount == f.num, f, std::to_string(d.refcount));
-            else if (key == "mapcount:")
-                expect(d.mapcount && *d.mapcount == f.num, f, show(d.mapcount));
+                expect(d.refcount && *d.refcount == f.num, f, show(d.refcount));
+            else if (key == "mapcount:") // the page's, verbatim
+                expect(d.page_mapcount && *d.page_mapcount == f.num, f, show(d.page_mapcount));
             else if (key == "mapping:")
                 expect(d.mapping && (*d.mapping == 0) == (f.num == 0), f,
                        d.mapping ? (*d.mapping ? "non-NULL" : "NULL") : "nothing");
@@ -641,15 +641,21 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
                 continue; // 6.1 prints the head page's address; which page it is, line 1 says
             else if (key == "order:")
                 expect(d.order && *d.order == unsigned(f.num), f, show(d.order));
-            else if (key == "mapcount:")
-                expect(d.folio_mapcount && *d.folio_mapcount == f.num, f, show(d.folio_mapcount));
+            else if (key == "mapcount:") // 6.9+: folio_mapcount(), as printed and as the folio's
+                expect(d.head_mapcount && *d.head_mapcount == f.num && d.folio.mapcount == d.head_mapcount, f,
+                       show(d.head_mapcount) + " (folio: " + show(d.folio.mapcount) + ")");
             else if (key == "entire_mapcount:")
                 expect(d.entire_mapcount && *d.entire_mapcount == f.num, f, show(d.entire_mapcount));
             else if (key == "nr_pages_mapped:")
                 expect(d.nr_pages_mapped && *d.nr_pages_mapped == f.num, f, show(d.nr_pages_mapped));
-            else if (key == "pincount:" || key == "compound_pincount:")
-                expect(d.pincount && *d.pincount == f.num, f, show(d.pincount));
-            else if (key == "compound_mapcount:")
+            else if (key == "pincount:") // 6.9+
+                expect(d.pincount && *d.pincount == f.num && d.folio.pincount == d.pincount, f,
+                       show(d.pincount) + " (folio: " + show(d.folio.pincount) + ")");
+            else if (key == "compound_pincount:") // 5.8 - 6.1: the folio's _pincount
+                expect(d.compound_pincount && *d.compound_pincount == f.num &&
+                           d.folio.pincount == d.compound_pincount,
+                       f, show(d.compound_pincount) + " (folio: " + show(d.folio.pincount) + ")");
+            else if (key == "compound_mapcount:") // 5.8 - 6.1: the entire (PMD) mapcount
                 expect(d.compound_mapcount && *d.compound_mapcount == f.num, f, show(d.compound_mapcount));
             else
                 expect(false, f, "(no such field in page_dump)");
@@ -658,9 +664,8 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
         } else if (line == "%sflags:") {
             if (f.conv == 's' && type_strings++ == 0) { // "anon ", "ksm " or ""
                 const std::string t = f.str;
-                expect(d.anon_marker == (t == "anon ") && d.ksm_marker == (t == "ksm "), f,
-                       std::string(d.anon_marker ? "anon" : "") + (d.ksm_marker ? "ksm" : "") +
-                           (d.anon_marker || d.ksm_marker ? "" : "no marker"));
+                expect(d.label == (t == "anon " ? "anon" : t == "ksm " ? "ksm" : ""), f,
+                       d.label.empty() ? "no label" : d.label);
             } else if (f.conv == 's') { // " CMA" or ""
                 const bool printed = std::string(f.str) == " CMA";
                 const auto read = dump_cma(d);
@@ -709,8 +714,10 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
             if (f.conv == 's') {
                 const auto named = fr::parse_page_type(f.str);
                 const auto truth = static_cast<fr::page_type>(k.type); // kabi_type order = page_type order
-                expect(named ? d.type == named : (!d.type || *d.type == truth), f,
-                       d.type ? std::string(fr::page_type_name(*d.type)) : "nothing");
+                const auto& ty = d.folio.type;
+                const bool read_type = d.folio.typed && ty;
+                expect(named ? read_type && ty == named : (!read_type || *ty == truth), f,
+                       read_type ? std::string(fr::page_type_name(*ty)) : "nothing");
             }
         } else if (line == "page") { // "page dumped because: %s"
             expect(d.reason == f.str, f, "'" + d.reason + "'");

@@ -1,7 +1,9 @@
 // foliorc/explain.hpp — tools: explain a parsed dump_page() under every rule set: the expected
 // refcount, the caller's references, the unexpected ones, and who likely holds them. Where the
 // dump does not say something the rules read (an abridged dump without flags), every completion
-// is evaluated: a value is given only when they all agree.
+// is evaluated: a value is given only when they all agree. explain(folio) for a live folio, and
+// the text of the explanation types, come from foliorc/detail/explain_folio.hpp, included at the
+// end of this header (it builds on what is declared here).
 #pragma once
 
 #include <algorithm>
@@ -16,7 +18,8 @@
 
 namespace foliorc {
 
-// What a dump says about the folio; nullopt where it does not say.
+// What a dump says about the folio; nullopt where it does not say. Built from page_dump::folio:
+// the folio's values, never a tail page's own.
 struct dump_facts {
     int refcount = 0;
     int mapcount = 0;
@@ -26,62 +29,57 @@ struct dump_facts {
     std::optional<flag_set> flags;
     std::optional<int> pincount;
     std::optional<zone_type> zone;
-    bool tail = false;
+    bool tail = false; // known to be a tail page (page_dump::folio.tail says when it is unknown)
     // What the printed mapping is: "anon", "ksm", "swap", "file", "none", or "unknown".
     std::string_view mapping = "unknown";
+    // What the rules need and the dump does not print; when not empty, nothing is evaluated.
+    std::vector<std::string> missing;
 };
 
 inline dump_facts facts_of(const page_dump& d)
 {
+    const dump_folio& g = d.folio;
     dump_facts f;
-    f.refcount = d.refcount;
-    f.order = d.order.value_or(0);
-    f.tail = d.tail;
-    f.pincount = d.pincount;
-    f.type = d.type.value_or(page_type::none);
+    f.missing = g.missing;
+    if (!g.refcount && std::find_if(f.missing.begin(), f.missing.end(), [](const std::string& m) {
+                           return m.rfind("folio refcount", 0) == 0 || m.rfind("everything", 0) == 0;
+                       }) == f.missing.end())
+        f.missing.emplace_back("folio refcount: not printed");
+    f.refcount = g.refcount.value_or(0);
+    f.mapcount = g.mapcount.value_or(0);
+    f.order = g.order.value_or(0);
+    f.tail = g.tail == true;
+    f.pincount = g.pincount;
+    f.type = g.type.value_or(page_type::none);
+    f.anon = g.anon;
+    f.ksm = g.ksm;
+    f.swapcache = g.swapcache;
     if (d.flags) {
         f.flags = d.flags->known;
-        if (std::find(d.flags->unknown.begin(), d.flags->unknown.end(), "slab") != d.flags->unknown.end())
-            f.type = page_type::slab; // PG_slab, before slab became a page type
         // zone= index on x86-64 without HIGHMEM: DMA, DMA32, Normal, Movable [I].
         if (d.flags->zone && *d.flags->zone <= 3)
             f.zone = static_cast<zone_type>(*d.flags->zone);
     }
-    const int mc = d.folio_mapcount.value_or(d.mapcount.value_or(0));
-    f.mapcount = is_typed(f.type) && f.type != page_type::hugetlb ? 0 : std::max(mc, 0);
-
-    if (d.anon_marker || d.ksm_marker)
-        f.anon = true;
-    else if (d.flags)
-        f.anon = false; // since 5.6 the flags line names the type; before, an "anon" line did
-    f.ksm = d.ksm_marker ? std::optional<bool>(true) : f.anon == false ? std::optional<bool>(false) : std::nullopt;
-
-    const bool null_mapping = d.mapping && *d.mapping == 0;
-    if (d.aops == "swap_aops")
-        f.swapcache = true;
-    else if (d.flags)
-        f.swapcache = swapcache_bit(d.flags->known);
-    else if (null_mapping && !d.old_count)
-        f.swapcache = false; // since 5.6 the field is page_mapping()/folio_mapping(), which is
-                             // the swap space for a swap-cache folio; the "count:" era printed
-                             // the raw page->mapping, NULL for shmem in swap cache
-
     if (f.anon == true) {
         f.private_ = false;
         f.private_2 = false;
-    } else if (d.flags) {
-        f.private_ = d.flags->known.test(pg::private_);
-        f.private_2 = d.flags->known.test(pg::private_2);
+    } else if (d.flags && (g.tail != true || d.era == dump_layout::head_line || d.era == dump_layout::folio)) {
+        f.private_ = d.flags->has("private");
+        f.private_2 = d.flags->has("private_2") || d.flags->has("fscache");
     }
 
-    if (d.ksm_marker)
+    if (f.ksm == true)
         f.mapping = "ksm";
-    else if (d.anon_marker)
+    else if (f.anon == true)
         f.mapping = "anon";
     else if (f.swapcache == true)
         f.mapping = "swap";
-    else if (d.mapping)
-        f.mapping = null_mapping ? "none" : "file";
+    else if (g.typed && g.type != page_type::hugetlb)
+        f.mapping = "none";
+    else if (!d.aops.empty())
+        f.mapping = "file";
+    else if (f.anon == false && g.tail != true && d.mapping)
+        f.mapping = *d.mapping == 0 ? "none" : "file";
     return f;
 }
 
@@ -128,6 +126,7 @@ inline std::vector<folio_snapshot> completions(const dump_facts& f)
 
 struct rule_explanation {
     std::string_view rule;
+    bool evaluated = true;         // false when the dump does not print what the rules need
     std::optional<int> expected;   // on the 6.16 footing; nullopt when completions disagree
     int expected_min = 0, expected_max = 0;
     std::optional<int> unexpected; // refcount - expected - caller's references
@@ -150,8 +149,11 @@ inline int default_caller_refs(const page_dump& d)
 inline std::vector<std::string> likely_holders(const dump_facts& f, int unexpected)
 {
     std::vector<std::string> out;
-    if (f.tail) {
-        out.emplace_back("this is a tail page: the folio's references are counted on its head page");
+    if (!f.missing.empty()) {
+        std::string s = "not evaluated; missing: ";
+        for (std::size_t i = 0; i < f.missing.size(); ++i)
+            s += (i ? "; " : "") + f.missing[i];
+        out.push_back(std::move(s));
         return out;
     }
     if (unexpected < 0) {
@@ -208,10 +210,16 @@ dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = st
     dump_explanation e;
     e.facts = facts_of(d);
     e.caller_refs = caller_refs.value_or(default_caller_refs(d));
-    const auto folios = completions(e.facts);
+    const bool evaluable = e.facts.missing.empty();
+    const auto folios = evaluable ? completions(e.facts) : std::vector<folio_snapshot>{};
     for (const rule_set_info& r : Registry::sets) {
         rule_explanation x;
         x.rule = r.name;
+        x.evaluated = evaluable;
+        if (!evaluable) {
+            e.rules.push_back(x);
+            continue;
+        }
         bool first = true;
         for (const auto& s : folios) {
             const rule_value v = r.evaluate(s);
@@ -235,3 +243,7 @@ dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = st
 }
 
 } // namespace foliorc
+
+// After everything above: explain_folio.hpp includes this header back (#pragma once makes that
+// a no-op here) and derives from dump_explanation.
+#include <foliorc/detail/explain_folio.hpp>

@@ -6,6 +6,7 @@
 #include <foliorc/concepts.hpp>
 #include <foliorc/drain_policy.hpp>
 #include <foliorc/dump.hpp>
+#include <foliorc/dump_format.hpp>
 #include <foliorc/error.hpp>
 #include <foliorc/explain.hpp>
 #include <foliorc/explore.hpp>
@@ -20,6 +21,7 @@
 #include <foliorc/model/trace.hpp>
 #include <foliorc/page_type.hpp>
 #include <foliorc/pin.hpp>
+#include <foliorc/print.hpp>
 #include <foliorc/queries.hpp>
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>

@@ -391,44 +391,86 @@ inline std::ostream& operator<<(std::ostream& os, const dump_flags& f)
     return os;
 }
 
-// What a parsed dump says, field by field; what it did not print is left out.
+// What a parsed dump says: first what it printed, verbatim and field by field (what it did not
+// print is left out), then, after "; folio:", what the rules read (page_dump::folio), with
+// "unknown" where the dump does not say.
 inline std::ostream& operator<<(std::ostream& os, const page_dump& d)
 {
-    os << "dump_page at line " << d.line << ": " << (d.old_count ? "count " : "refcount ") << d.refcount;
-    if (d.mapcount)
-        os << ", mapcount " << *d.mapcount;
+    os << "dump_page at line " << d.line << ':';
+    if (d.poisoned)
+        return os << " uninitialized and poisoned";
+    const bool old_count = d.era == dump_layout::count || d.era == dump_layout::page_flags;
+    const char* sep = " ";
+    auto field = [&](const char* name) -> std::ostream& {
+        os << sep << name;
+        sep = ", ";
+        return os;
+    };
+    if (d.refcount)
+        field(old_count ? "count " : "refcount ") << *d.refcount;
+    if (d.page_mapcount)
+        field("mapcount ") << *d.page_mapcount;
     if (d.mapping)
-        os << ", mapping " << (*d.mapping ? foliorc::detail::hex(*d.mapping) : std::string("NULL"));
+        field("mapping ") << (*d.mapping ? foliorc::detail::hex(*d.mapping) : std::string("NULL"));
     if (d.index)
-        os << ", index " << foliorc::detail::hex(*d.index);
+        field("index ") << foliorc::detail::hex(*d.index);
     if (d.pfn)
-        os << ", pfn " << foliorc::detail::hex(*d.pfn);
-    if (d.tail)
-        os << ", a tail page";
+        field("pfn ") << foliorc::detail::hex(*d.pfn);
     if (d.order)
-        os << ", order " << *d.order;
-    if (d.folio_mapcount)
-        os << ", folio mapcount " << *d.folio_mapcount;
+        field("order ") << *d.order;
+    if (d.head_mapcount)
+        field("head mapcount ") << *d.head_mapcount;
     if (d.entire_mapcount)
-        os << ", entire mapcount " << *d.entire_mapcount;
+        field("entire mapcount ") << *d.entire_mapcount;
+    if (d.nr_pages_mapped)
+        field("nr_pages_mapped ") << *d.nr_pages_mapped;
     if (d.compound_mapcount)
-        os << ", compound mapcount " << *d.compound_mapcount;
+        field("compound mapcount ") << *d.compound_mapcount;
+    if (d.subpages_mapcount)
+        field("subpages mapcount ") << *d.subpages_mapcount;
+    if (d.compound_pincount)
+        field("compound pincount ") << *d.compound_pincount;
     if (d.pincount)
-        os << ", pincount " << *d.pincount;
-    if (d.anon_marker)
-        os << ", anon";
-    if (d.ksm_marker)
-        os << ", ksm";
+        field("pincount ") << *d.pincount;
+    if (!d.label.empty() && !(d.flags && d.flags->type_prefix == d.label)) // own line (5.2 - 5.5)
+        field("") << d.label;
     if (d.flags)
-        os << ", " << *d.flags;
-    if (d.type)
-        os << ", page type " << page_type_name(*d.type);
+        field("") << *d.flags;
+    if (d.cma)
+        field("CMA");
+    if (!d.page_type_text.empty())
+        field("page_type ") << d.page_type_text;
     if (!d.aops.empty())
-        os << ", aops " << d.aops;
-    if (d.raw_refcount)
-        os << ", raw refcount " << *d.raw_refcount << " mapcount " << d.raw_mapcount.value_or(0);
+        field("aops ") << d.aops;
     if (!d.reason.empty())
-        os << ", dumped because: " << d.reason;
+        field("dumped because: ") << d.reason;
+
+    const dump_folio& f = d.folio;
+    auto opt = [&](const auto& v) {
+        if (v)
+            os << *v;
+        else
+            os << "unknown";
+    };
+    auto yes_no = [&](const std::optional<bool>& v) {
+        os << (v ? (*v ? "yes" : "no") : "unknown");
+    };
+    os << "; folio: " << (f.tail == true ? "a tail page, " : f.tail ? "" : "head or tail unknown, ") << "order ";
+    opt(f.order);
+    os << ", refcount ";
+    opt(f.refcount);
+    os << ", mapcount ";
+    opt(f.mapcount);
+    if (f.pincount)
+        os << ", pincount " << *f.pincount;
+    os << ", anon ";
+    yes_no(f.anon);
+    if (f.ksm == true)
+        os << " (ksm)";
+    os << ", swapcache ";
+    yes_no(f.swapcache);
+    if (f.typed)
+        os << ", page type " << (f.type ? std::string(page_type_name(*f.type)) : std::string("not modelled"));
     return os;
 }
 

@@ -147,7 +147,20 @@ TEST(Print, ParsedDumpsAndRuleSets)
     EXPECT_EQ(text(r.dumps.front()),
               "dump_page at line 1: refcount 3, mapcount 0, mapping 0x144ccd79, index 0x14280025, pfn "
               "0x1727813, flags referenced|dirty|active|workingset|private, node 0, zone 2, dumped "
-              "because: migration failure");
+              "because: migration failure; folio: order 0, refcount 3, mapcount 0, anon no, swapcache no");
+    // 6.1: the head: line's counts verbatim, " CMA" after the flags; the folio's mapcount is not
+    // printed (6.1's compound_mapcount is the entire mapcount only), so it stays unknown.
+    const auto h = parse_dmesg(
+        "page:000000008fcb6a5e refcount:513 mapcount:1 mapping:0000000000000000 index:0x7f1200 pfn:0x105200\n"
+        "head:000000008fcb6a5e order:9 compound_mapcount:0 compound_pincount:1\n"
+        "anon flags: 0x17ffffc0090034(uptodate|lru|head|swapbacked|node=0|zone=2|lastcpupid=0x1fffff) CMA\n"
+        "page dumped because: migration failure\n");
+    ASSERT_EQ(h.dumps.size(), 1u);
+    EXPECT_EQ(text(h.dumps.front()),
+              "dump_page at line 1: refcount 513, mapcount 1, mapping NULL, index 0x7f1200, pfn 0x105200, "
+              "order 9, compound mapcount 0, compound pincount 1, anon flags uptodate|lru|head|swapbacked, "
+              "node 0, zone 2, CMA, dumped because: migration failure; folio: order 9, refcount 513, "
+              "mapcount unknown, pincount 1, anon yes, swapcache no");
     EXPECT_EQ(text(*kernel_rule_registry::find("v6_17")),
               "v6_17 (mm: simplify folio_expected_ref_count(), 6.17 - 6.18): typed (not hugetlb): 0; "
               "anon: swapcache<<order; else (mapping!=NULL)<<order + PG_private; + mapcount");
