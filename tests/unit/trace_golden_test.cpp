@@ -2,6 +2,7 @@
 // kernel's code (6.12.117 via kernel-facts revision 2, sections 4-5 and 9). Each row is
 // (kernel function, page_ref tracepoint, val, count after). The rmap calls fire no tracepoint:
 // the fault's reference becomes the PTE's.
+#include <foliorc/dump.hpp>
 #include <foliorc/model/kernel.hpp>
 
 #include <gtest/gtest.h>
@@ -255,5 +256,38 @@ TEST(GoldenTrace, TracepointTextAsTheKernelPrintsIt)
     write_event_tracepoint(old, ev[2], mapcount_era::page_mapcount);
     EXPECT_NE(old.str().find(" mapcount=0 "), std::string::npos);
     EXPECT_EQ(ev[2].folio, x);
+}
+// Round trip: the pKVM run's trace, printed as tracepoint text, reads back through the page_ref
+// parser (dump_explain's) with every field the text carries.
+TEST(GoldenTrace, TracepointTextReadsBack)
+{
+    latest_kernel k(config_for<kernels::latest>());
+    const int memfd = k.memfd_create("crosvm_guest", placement::cma);
+    const int v = k.mmap_file(memfd, 64);
+    k.mlock2_onfault(0, v);
+    k.fault(0, v, 0);
+    k.readahead(0, memfd, 1, 30);
+    ASSERT_EQ(k.pin_user_pages(1, v, 0, 1).ret, 0);
+    std::ostringstream os;
+    for (const auto& e : k.trace().events()) {
+        os << "      crosvm-1234    [00" << e.cpu << "] .....   100.000000: ";
+        write_event_tracepoint(os, e, mapcount_era::raw);
+        os << '\n';
+    }
+    const auto parsed = parse_dmesg(os.str());
+    const auto& ev = k.trace().events();
+    ASSERT_EQ(parsed.page_refs.size(), ev.size());
+    EXPECT_TRUE(parsed.errors.empty());
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+        const auto& p = parsed.page_refs[i];
+        EXPECT_EQ(p.event, ev[i].tracepoint) << i;
+        EXPECT_EQ(p.pfn, ev[i].pfn) << i;
+        EXPECT_EQ(p.count, ev[i].refcount) << i;
+        EXPECT_EQ(p.val, ev[i].delta) << i;
+        EXPECT_EQ(p.mapcount, ev[i].mapcount - 1) << i;
+        EXPECT_EQ(p.mt, int(ev[i].mt)) << i;
+        ASSERT_TRUE(p.flags) << i;
+        EXPECT_EQ(p.flags->known, ev[i].flags) << i;
+    }
 }
 } // namespace
