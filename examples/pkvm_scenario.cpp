@@ -1,4 +1,4 @@
-// pkvm_scenario: the pKVM/crosvm -ENOMEM of kernel-facts.md 9 reproduced on foliorc's kernel
+// pkvm_scenario: the pKVM/crosvm -ENOMEM of docs/kernel.md ("The pKVM failure") reproduced on foliorc's kernel
 // model under every drain policy, and its fix. Nothing here states an outcome: the refcounts,
 // drains and results below are what the model computes.
 //

@@ -1,7 +1,7 @@
 // A rule set written by a user, as any type of the rule_set shape: Hugh Dickins' v1 1/7 "mm: fix
 // folio_expected_ref_count() when PG_private_2" (31 Aug 2025; in mm-new as 3d5a3970adc7, dropped
 // after Matthew Wilcox's NAK), which counts folio_has_private() (PG_private or PG_private_2)
-// where the kernel counts PG_private (kernel-facts.md 1.5). Used by rules_diff and the static
+// where the kernel counts PG_private (docs/kernel.md ("Expected refcounts")). Used by rules_diff and the static
 // tests.
 #pragma once
 

@@ -1,5 +1,5 @@
 // foliorc/batch.hpp — batches: folio_batch, the per-CPU LRU batches of mm/swap.c and the mlock
-// batch of mm/mlock.c, with their references, flush triggers and drains (kernel-facts.md 4).
+// batch of mm/mlock.c, with their references, flush triggers and drains (docs/kernel.md ("Per-CPU batches")).
 // Each queued entry holds one reference, recorded in the ledger as that batch kind on that CPU.
 // The flag effects of processing, the drain order and folio->mlock_count follow mm/swap.c and
 // mm/mlock.c of 6.12.117 (read from Debian's linux-source-6.12; 6.1.192 differences noted).

@@ -1,5 +1,5 @@
 // foliorc/collect.hpp — algorithms: collect_unpinnable, the loop of mm/gup.c
-// collect_longterm_unpinnable_folios() (kernel-facts.md 2.2), generic over the caller's folio
+// collect_longterm_unpinnable_folios() (docs/kernel.md ("Collection and drain policies")), generic over the caller's folio
 // type, kernel environment, drain policy and dedupe strategy. The loop allocates nothing and
 // dispatches nothing virtually; the environment counts or performs what the kernel would do.
 #pragma once
@@ -157,7 +157,7 @@ concept collect_env = folio_like<F> && collect_env_is_longterm_pinnable<Env, F> 
                       drain_env_local<Env> && drain_env_all<Env> && collect_env_isolate_lru<Env, F> &&
                       collect_env_add_to_list<Env, F>;
 
-// folio_is_longterm_pinnable() from the folio's zone and pageblock (kernel-facts.md 7): CMA or
+// folio_is_longterm_pinnable() from the folio's zone and pageblock (docs/kernel.md ("Longterm pinnability")): CMA or
 // isolated pageblocks, ZONE_DEVICE (device coherent, fs-dax) and ZONE_MOVABLE are unpinnable.
 // An environment adds what the folio cannot say (the shared zero folio is pinnable).
 // It needs the folio's own zone and pageblock: folio_traits<F> without zone() and pageblock_mt()

@@ -1,5 +1,5 @@
 // foliorc/drain_policy.hpp — algorithms: when collect_unpinnable drains the per-CPU caches,
-// one policy per kernel era (kernel-facts.md 2.3-2.6, 10.7). A policy is a type with a per-call
+// one policy per kernel era (docs/kernel.md ("Collection and drain policies", "Invariants")). A policy is a type with a per-call
 // `state` and
 //     template <folio_like F, class Env>
 //     static drain_done drain(state&, const F& folio, Env& env, int pin_refs);
@@ -122,7 +122,7 @@ struct may_be_lru_cached : local_then_all<Rules, true, false> {
 
 // 2026: lru_cache_drain_for_folio(folio, pin_refs, &drained) and "mm/gup: fix always draining
 // LRU caches in collect_longterm_unpinnable_folios()": as may_be_lru_cached, comparing with
-// expected + this call's pin contribution (kernel-facts.md 2.6; the exact initialiser is [I]).
+// expected + this call's pin contribution (docs/kernel.md ("Collection and drain policies"); the exact initialiser is [I]).
 template <rule_set Rules = rules::latest>
 struct pin_aware : local_then_all<Rules, true, true> {
     static constexpr std::string_view name = "pin_aware";

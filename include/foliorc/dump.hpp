@@ -1,4 +1,4 @@
-// foliorc/dump.hpp — tools: read dump_page() output of every era (kernel-facts.md 8) and
+// foliorc/dump.hpp — tools: read dump_page() output of every era (docs/kernel.md ("dump_page output")) and
 // page_ref tracepoint lines, as kernel developers paste them: from dmesg, journalctl, a syzbot
 // mail, a quoted reply, a changelog. The API is one function and the value types it returns;
 // the parser itself lives in foliorc/detail/dump_*.hpp.

@@ -2,7 +2,7 @@
 // dump_page() prints for this folio's head page, for each era dump.hpp reads. It is the inverse of
 // parse_dmesg() for what each era's text says, so it also writes well-formed fuzz seeds.
 //
-// Each era mirrors one kernel function (kernel-facts.md 8):
+// Each era mirrors one kernel function (docs/kernel.md ("dump_page output")):
 //   dump_era::v4_19  mm/debug.c __dump_page() of 4.19: "page:%px count:%d mapcount:%d mapping:%px
 //                    index:%#lx[ compound_mapcount: %d]", "flags: %#lx(%pGp)", raw: rows,
 //                    "page dumped because:", "page->mem_cgroup:%px" (about 3.18 - 5.1)
@@ -10,7 +10,7 @@
 //                    the count: -> refcount: rename: an "anon " / "ksm " / "<aops> " line of its
 //                    own (PageAnon tested first, so KSM pages print "anon "); about 5.2 - 5.4
 //   dump_era::v5_7   __dump_page() after Matthew Wilcox's rework of Feb 2020 (linux-mm, in the
-//                    dump_page thread of kernel-facts.md 8 Ex7): "page:%px head:%px refcount:%d
+//                    dump_page thread of docs/kernel.md ("dump_page output") Ex7): "page:%px head:%px refcount:%d
 //                    mapcount:%d mapping:%p index:%#lx order:%u compound_mapcount: %d" on line 1
 //                    of a compound page, head or tail, page->mapping hashed (as Ex7 shows for an
 //                    order-0 anon page), "%sflags: %#lx(%pGp)%s" with the "anon " /

@@ -25,7 +25,7 @@ namespace foliorc {
 // separate _pincount.
 inline constexpr int gup_pin_counting_bias = 1024;
 
-// folio_has_pincount(): every large folio on 64-bit (kernel-facts.md 3).
+// folio_has_pincount(): every large folio on 64-bit (docs/kernel.md ("Pins")).
 constexpr bool has_pincount(unsigned order) noexcept { return order > 0; }
 
 namespace detail {

@@ -38,7 +38,7 @@ constexpr bool is_tagged_kind(mapping_kind k) noexcept
     return is_anon_kind(k) || k == mapping_kind::movable_ops;
 }
 
-// How a filesystem uses the private flags of its page-cache folios (kernel-facts.md 6).
+// How a filesystem uses the private flags of its page-cache folios (docs/kernel.md ("PG_private_2")).
 struct fs_behaviour {
     std::string_view name;
     bool swapbacked = false;          // shmem: folios are PG_swapbacked and can enter swap cache

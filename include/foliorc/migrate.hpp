@@ -1,6 +1,6 @@
 // foliorc/migrate.hpp — algorithms: migration's refcount check, migrate_pages with its retry
 // passes, and the longterm-pin outcome of migrate_longterm_unpinnable_folios()
-// (kernel-facts.md 2.7 and 5).
+// (docs/kernel.md ("Collection and drain policies", "Refcount events")).
 #pragma once
 
 #include <algorithm>

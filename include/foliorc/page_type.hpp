@@ -66,7 +66,7 @@ constexpr std::string_view zone_name(zone_type z) noexcept
 }
 
 // enum migratetype with CONFIG_CMA and CONFIG_MEMORY_ISOLATION: MIGRATE_CMA is 4
-// (kernel-facts.md 8, the mt= field of page_ref tracepoints).
+// (docs/kernel.md ("dump_page output"), the mt= field of page_ref tracepoints).
 enum class migratetype : std::uint8_t { unmovable, movable, reclaimable, highatomic, cma, isolate };
 
 constexpr std::string_view migratetype_name(migratetype m) noexcept

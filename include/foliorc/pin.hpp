@@ -1,4 +1,4 @@
-// foliorc/pin.hpp — pins: FOLL_GET and FOLL_PIN accounting (kernel-facts.md 3). A pin on a folio
+// foliorc/pin.hpp — pins: FOLL_GET and FOLL_PIN accounting (docs/kernel.md ("Pins")). A pin on a folio
 // without _pincount adds GUP_PIN_COUNTING_BIAS (1024) to the refcount; on a large folio it adds
 // 1 to refcount and 1 to _pincount per pinned page.
 #pragma once

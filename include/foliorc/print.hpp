@@ -59,7 +59,7 @@ namespace foliorc {
 namespace detail::print {
 
 // The name a flag has on this folio: PG_owner_priv_1 is PG_swapcache on a swapbacked folio,
-// PG_owner_2 is PG_anon_exclusive on an anon folio (kernel-facts.md 8.1).
+// PG_owner_2 is PG_anon_exclusive on an anon folio (docs/kernel.md ("dump_page output")).
 inline std::string_view flag_word(pg f, bool anon, bool swapbacked) noexcept
 {
     if (f == pg::owner_priv_1 && swapbacked)

@@ -6,7 +6,7 @@
 // mapcount, because migration checked after unmap; the 6.16+ sets exclude the caller's reference
 // and add folio_mapcount. expected_without_caller<R>() and migration_expected_refs<R>() convert.
 //
-// None of the kernel's own sets counts PG_private_2 after 6.0, on purpose (kernel-facts.md 6):
+// None of the kernel's own sets counts PG_private_2 after 6.0, on purpose (docs/kernel.md ("PG_private_2")):
 // a PG_private_2 reference then reads as unexpected, so migration refuses the folio.
 #pragma once
 

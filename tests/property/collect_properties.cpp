@@ -1,5 +1,5 @@
 // Properties of collect_unpinnable over random folio states, pofs (with duplicates) and drain
-// policies, on foliorc's own batches (kernel-facts.md 2.2, 4).
+// policies, on foliorc's own batches (docs/kernel.md ("Collection and drain policies", "Per-CPU batches")).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>

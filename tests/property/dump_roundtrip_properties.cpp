@@ -1,5 +1,5 @@
 // parse(format(folio)) gives back what each era's dump_page() text can say about the folio
-// (kernel-facts.md 8; the eras of dump_format.hpp). For random folios, including states no kernel
+// (docs/kernel.md ("dump_page output"); the eras of dump_format.hpp). For random folios, including states no kernel
 // would make, and every era: the parser reads the text without error, and every field the era
 // prints comes back as the folio has it: verbatim in page_dump's printed fields, and as the
 // folio's values in page_dump::folio where the text says them. What an era's text cannot say is

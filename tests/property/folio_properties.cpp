@@ -1,4 +1,4 @@
-// Properties of the folio state model over random operation sequences (kernel-facts.md 10.1).
+// Properties of the folio state model over random operation sequences (docs/kernel.md ("Invariants")).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -120,7 +120,7 @@ RC_GTEST_PROP(FolioProperties, StructuralReferencesAreWhatTheLatestRulesExpect, 
                                    f.ledger().held(holder::private_) + f.ledger().held(holder::private_2) +
                                    f.ledger().held(holder::pte));
     // The latest rules account for all of it but the PG_private_2 reference, which they leave
-    // out on purpose (kernel-facts.md 6).
+    // out on purpose (docs/kernel.md ("PG_private_2")).
     const int p2 = f.ledger().held(holder::private_2);
     RC_ASSERT(expected_ref_count<rules::latest>(f) == f.ref_count() - p2);
     // v6_16 and v6_17 also miss the swap cache of a non-anon folio (f183663901f2, 1.4).

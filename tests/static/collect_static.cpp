@@ -1,7 +1,7 @@
 // Built as a target: compiling this file is the test. collect_unpinnable in constant evaluation
 // (where an out-of-range iterator is a compile error), over a random-access pofs (runs walked by
 // std::find_if_not) and a forward-only one (entry by entry), with and without prefetching.
-// Expected values are worked out below from kernel-facts.md 2.2 and 3, never from a run.
+// Expected values are worked out below from docs/kernel.md ("Collection and drain policies", "Pins"), never from a run.
 #include <foliorc/foliorc.hpp>
 
 #include <array>

@@ -1,6 +1,6 @@
 // Page flags: the bit of every identity in each era's enum pageflags, checked against the
 // kernel's own enum (6.1.192 and 6.12.117 from Debian's linux-source packages, counted by hand
-// from include/linux/page-flags.h; 6.14+ from kernel-facts revision 2, 8.1). Building this file
+// from include/linux/page-flags.h; 6.14+ from docs/kernel.md ("dump_page output")). Building this file
 // is the test.
 #include <foliorc/flags.hpp>
 #include <foliorc/folio.hpp>
@@ -98,7 +98,7 @@ static_assert(bit_is(l614, pg::unevictable, 18) && bit_is(l614, pg::dropbehind, 
               "6.14: dropbehind 19, mlocked 20");
 
 // ---- decoding a raw flags word ----------------------------------------------------------------
-// Ex2 of kernel-facts 8 (a 6.x block-device page): 0x17ffffc000206a with the names
+// Ex2 of docs/kernel.md ("dump_page output") (a 6.x block-device page): 0x17ffffc000206a with the names
 // referenced|dirty|active|workingset|private. Under 6.1's layout: 0x206a = bits 1, 3, 5, 6, 13
 // = referenced, dirty, active, workingset, private; the bits from 25 up are node/zone/cpupid.
 static_assert(l61.decode(0x17ffffc000206aull) ==

@@ -1,5 +1,5 @@
 // Built as a target: compiling this file is the test. Each expected value is worked out in the
-// comment above it from kernel-facts.md 1.1-1.6 (rule formulas) and 3 (pins), never from a run.
+// comment above it from docs/kernel.md ("Expected refcounts") (rule formulas) and 3 (pins), never from a run.
 #include <foliorc/foliorc.hpp>
 
 #include "../../examples/private_2_what_if.hpp"
@@ -225,7 +225,7 @@ static_assert(expected_without_caller<rules::migrate_6_0>(anon3) == 3);
 static_assert(anon3.test(pg::anon_exclusive) && !folio_test_private_2(anon3));
 static_assert(folio_test_private_2(ceph_p2));
 
-// ---- pins (kernel-facts.md 3) ------------------------------------------------------------------
+// ---- pins (docs/kernel.md ("Pins")) ------------------------------------------------------------------
 // order 0: one pin adds GUP_PIN_COUNTING_BIAS = 1024; order 9: one per pinned page.
 static_assert(pin_refs(alloc(0)) == 1024);
 static_assert(pin_refs(alloc(9), 3) == 3);
@@ -235,7 +235,7 @@ constexpr F pinned_anon = [] {
     try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
     return f;
 }();
-// refcount 1 (pte) + 1024 = 1025, as in the gup_test dump (kernel-facts.md 8, Ex8).
+// refcount 1 (pte) + 1024 = 1025, as in the gup_test dump (docs/kernel.md ("dump_page output"), Ex8).
 static_assert(pinned_anon.ref_count() == 1025 && folio_maybe_dma_pinned(pinned_anon));
 // 1024 FOLL_GET references on a small folio read as pinned too: the documented false positive.
 constexpr F many_gets = [] {
@@ -253,7 +253,7 @@ constexpr F large_gets = [] {
 static_assert(!folio_maybe_dma_pinned(large_gets));
 
 // ---- a user-defined rule set: Hugh's NAK'd v1 1/7, folio_has_private (PG_private or
-// PG_private_2) in place of PG_private (kernel-facts.md 1.5) ------------------------------------
+// PG_private_2) in place of PG_private (docs/kernel.md ("Expected refcounts")) ------------------------------------
 static_assert(rule_set<private_2_what_if>);
 // ceph with PG_private_2 only: 1 << 0 + has_private 1 = 2 = its refcount (page cache + private_2).
 static_assert(exp<private_2_what_if>(ceph_p2) == 2 && ceph_p2.ref_count() == 2);

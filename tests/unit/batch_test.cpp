@@ -1,4 +1,4 @@
-// Per-CPU batches (kernel-facts.md 4): references, flush triggers, PG_lru eras, drains.
+// Per-CPU batches (docs/kernel.md ("Per-CPU batches")): references, flush triggers, PG_lru eras, drains.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -51,7 +51,7 @@ TEST(Batch, EachEntryHoldsOneReferenceUntilProcessed)
 }
 
 // A full batch is processed together with the entry that filled it, so at most Capacity - 1
-// entries linger: 14 with PAGEVEC_SIZE 15 (before 6.9), 30 with 31 (kernel-facts.md 4.3).
+// entries linger: 14 with PAGEVEC_SIZE 15 (before 6.9), 30 with 31 (docs/kernel.md ("Per-CPU batches")).
 template <std::size_t Capacity>
 void check_linger_limit()
 {
@@ -187,7 +187,7 @@ TEST(Batch, MunlockClearsMlockedAndUnevictable)
 
 TEST(Batch, SameFolioInLruAddAndMlockBatchesHoldsTwoReferences)
 {
-    // Will Deacon's case: one reference from each batch at once (kernel-facts.md 4.2).
+    // Will Deacon's case: one reference from each batch at once (docs/kernel.md ("Per-CPU batches")).
     fixture<folio_batch_size> t;
     auto& f = t.page_cache_folio();
     t.caches.folio_add_lru(0, f);

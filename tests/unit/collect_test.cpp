@@ -1,4 +1,4 @@
-// collect_unpinnable under every drain policy, one row per situation (kernel-facts.md 2, 4, 9).
+// collect_unpinnable under every drain policy, one row per situation (docs/kernel.md ("Collection and drain policies", "Per-CPU batches", "The pKVM failure")).
 // Expected values are derived in each row's comment from the kernel's rules; the latest rule set
 // (v6_19) gives folio_expected_ref_count.
 #include <gtest/gtest.h>
@@ -94,7 +94,7 @@ TEST(Collect, HealthyPinnedShmemFolio)
 {
     // Shmem fault on CPU A, on the LRU, pinned once: refcount = page cache 1 + pte 1 + 1024 =
     // 1026; expected = (mapping != NULL) 1 + mapcount 1 = 2. Only the pin bias differs, so
-    // ref_count and local_first drain anyway (the "always draining" bug, kernel-facts.md 2.6)
+    // ref_count and local_first drain anyway (the "always draining" bug, docs/kernel.md ("Collection and drain policies"))
     // and pin_aware (2 + 1024 = 1026) does not.
     run_all_policies({"healthy pinned shmem",
                       [](scenario& s) {
@@ -128,7 +128,7 @@ TEST(Collect, FolioOnThePinningCpusLruAddBatch)
                       per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 0), same(0, 1), same(0, 0, 0))});
 }
 
-// The seed's case (kernel-facts.md 9): a locked shmem folio on the LRU (PG_lru set) whose mlock
+// The seed's case (docs/kernel.md ("The pKVM failure")): a locked shmem folio on the LRU (PG_lru set) whose mlock
 // batch entry on CPU A still holds a reference.
 void mlocked_on_cpu_a(scenario& s)
 {

@@ -1,6 +1,6 @@
 // format_dump_page: each era's text, checked against real dumps (tests/data/dump_page) where a
 // report printed the same state, and otherwise against text worked out by hand from the era's
-// format strings (mm/debug.c, named in dump_format.hpp) and flag bits (kernel-facts.md 8.1).
+// format strings (mm/debug.c, named in dump_format.hpp) and flag bits (docs/kernel.md ("dump_page output")).
 // %p hashes are the formatter's own stand-in, so lines with them are compared with the hash
 // masked.
 #include <fstream>

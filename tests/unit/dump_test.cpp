@@ -1,5 +1,5 @@
 // dump_page / page_ref parsing and explanation. Expected values are derived in the comments from
-// the dump text and kernel-facts.md 1.6 (latest rule), 3 (pins) and 8 (formats).
+// the dump text and docs/kernel.md ("Expected refcounts") (latest rule), 3 (pins) and 8 (formats).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -380,7 +380,7 @@ TEST(DumpInput, APrefixWithABracketThatNeverClosesIsLiteralText)
 
 TEST(PageRef, WillDeaconsTracepointLines)
 {
-    // kernel-facts.md 8: count is the refcount after the change, val the delta, mt=4 MIGRATE_CMA.
+    // docs/kernel.md ("dump_page output"): count is the refcount after the change, val the delta, mt=4 MIGRATE_CMA.
     const auto p = parse_dmesg(
         "  crosvm_vcpu 2-1234  [002] .....  123.456789: page_ref_mod: pfn=0x9f83a8 flags=locked|uptodate|swapbacked|mlocked count=3 mapcount=0 mapping=00000000f0e9c5fd mt=4 val=1\n"
         "  crosvm_vcpu 2-1234  [002] .....  123.456799: page_ref_mod_and_test: pfn=0x9f83a8 flags=locked|uptodate|swapbacked|mlocked count=2 mapcount=0 mapping=00000000f0e9c5fd mt=4 val=-1 ret=0\n"

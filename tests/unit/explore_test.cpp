@@ -1,5 +1,5 @@
 // Rule-set diffs over the state space. Each expected class and count is derived from the rule
-// formulas (kernel-facts.md 1.1-1.6) and the enumeration in explore.hpp: orders 0, 1, 4, 9 for
+// formulas (docs/kernel.md ("Expected refcounts")) and the enumeration in explore.hpp: orders 0, 1, 4, 9 for
 // ordinary folios, mapcounts 0..2 where a mapping can be mapped, none for folios without one.
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 namespace foliorc::test {
 namespace {
 
-// A write fault on a locked shmem mapping (kernel-facts revision 2, 4.7 and 9 step 1), by hand:
+// A write fault on a locked shmem mapping (docs/kernel.md ("Per-CPU batches", "The pKVM failure") step 1), by hand:
 // allocation 1, page cache +1, lru_add batch +1, the rmap makes the fault's reference the PTE's
 // (no refcount change), mlock batch +1 = 4.
 TEST(Folio, ShmemFaultReferencesAddUp)

@@ -1,7 +1,7 @@
 // foliorc/testing/gtest.hpp: each matcher passes where the kernel rule says it should, and its
 // failure text (checked with EXPECT_NONFATAL_FAILURE) says what the rule expected, why, and who
-// holds what. Every expected number is worked out in a comment from the rules (kernel-facts.md
-// 1, 3, 5); the words are the matcher's own format.
+// holds what. Every expected number is worked out in a comment from the rules (docs/kernel.md:
+// "Expected refcounts", "Pins", "Refcount events"); the words are the matcher's own format.
 #include <sstream>
 
 #include <gtest/gtest-spi.h>

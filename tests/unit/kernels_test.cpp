@@ -63,7 +63,7 @@ TEST(Kernels, UnknownVersionsFallBackWithAWarning)
     EXPECT_FALSE(kernels::lookup("banana"));
 }
 
-// The pKVM seed scenario of kernel-facts 9 on a kernel as it was: 6.15 fails with ENOMEM
+// The pKVM seed scenario of docs/kernel.md ("The pKVM failure") on a kernel as it was: 6.15 fails with ENOMEM
 // (PG_lru is set, lru_flag never drains, the mlock batch reference on CPU A survives every pass:
 // 3 async + 7 sync); 6.17, the first release carrying 98c6d259319e, drains and migrates.
 template <class K>

@@ -1,5 +1,5 @@
-// Migration's refcount check, migrate_pages' passes and the longterm outcome (kernel-facts.md
-// 2.7, 5, 9). Expected refcounts are derived in the comments.
+// Migration's refcount check, migrate_pages' passes and the longterm outcome (docs/kernel.md:
+// "Refcount events", "The pKVM failure"). Expected refcounts are derived in the comments.
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -32,7 +32,7 @@ TEST(MigrateCheck, UnmappedIsolatedShmemFolio)
 
 TEST(MigrateCheck, ShmemInSwapCacheUnderV6_16And6_19)
 {
-    // kernel-facts.md 1.4: shmem in swap cache, mapping NULL, isolated: swap cache 1 +
+    // docs/kernel.md ("Expected refcounts"): shmem in swap cache, mapping NULL, isolated: swap cache 1 +
     // isolation 1 = 2. v6_16 expects 0 + 1 = 1 -> -EAGAIN forever ("migrating pfn failed
     // ret:7" on hot-unplug); v6_19 expects 1 + 1 = 2 -> 0.
     scenario s;
@@ -93,7 +93,7 @@ TEST(MigratePages, StrayReferenceOnTheMigratingCpuIsDrainedByTryToMigrate)
     ASSERT_EQ(s.env.migrated().size(), 1u);
 }
 
-// The seed scenario end to end on CPU B (kernel-facts.md 9, steps 3-6).
+// The seed scenario end to end on CPU B (docs/kernel.md ("The pKVM failure"), steps 3-6).
 void seed(scenario& s)
 {
     auto& f = s.alloc();
@@ -140,7 +140,7 @@ TEST(Longterm, SeedMigratesUnderRefCountSoTheCallerRepins)
 TEST(Longterm, CephPrivate2FailsAfterUselessDrains)
 {
     // After unpin and unmap: page cache 1 + private_2 1 + isolation 1 = 3, but
-    // folio_expected_ref_count + 1 = 2: -EAGAIN on every pass, so -ENOMEM (kernel-facts.md 6).
+    // folio_expected_ref_count + 1 = 2: -EAGAIN on every pass, so -ENOMEM (docs/kernel.md ("PG_private_2")).
     scenario s;
     static constexpr mapping ceph = file_mapping(fs::ceph);
     auto& f = s.alloc();

@@ -1,4 +1,4 @@
-// The kernel model end to end (kernel-facts.md 9): outcomes and the refcount after each named
+// The kernel model end to end (docs/kernel.md ("The pKVM failure")): outcomes and the refcount after each named
 // step, each derived in the comments from the references the kernel takes (page cache, PTE,
 // batch entries, pin bias, isolation).
 #include <gtest/gtest.h>

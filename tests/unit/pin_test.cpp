@@ -10,7 +10,7 @@ TEST(Pins, SmallFolioPinAddsTheBias)
     auto f = alloc();
     folio_add_new_anon_rmap(f, anon_mapping);
     try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-    // pte 1 + GUP_PIN_COUNTING_BIAS 1024 = 1025 (the gup_test dump, kernel-facts.md 8 Ex8).
+    // pte 1 + GUP_PIN_COUNTING_BIAS 1024 = 1025 (the gup_test dump, docs/kernel.md ("dump_page output") Ex8).
     EXPECT_EQ(f.ref_count(), 1025);
     EXPECT_EQ(f.pincount(), 0); // no _pincount on order 0
     EXPECT_TRUE(folio_maybe_dma_pinned(f));

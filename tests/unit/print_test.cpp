@@ -1,5 +1,5 @@
 // foliorc/print.hpp: every public value type prints in words, the same way every run. Expected
-// numbers come from the operations in the comments (kernel-facts.md 1, 3, 4); the words are
+// numbers come from the operations in the comments (docs/kernel.md ("Expected refcounts", "Pins", "Per-CPU batches")); the words are
 // print.hpp's own format.
 #include <sstream>
 #include <string>

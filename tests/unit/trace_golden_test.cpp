@@ -1,5 +1,5 @@
 // Golden traces: every refcount event of a named scenario, in order, worked out by hand from the
-// kernel's code (6.12.117 via kernel-facts revision 2, sections 4-5 and 9). Each row is
+// kernel's code (6.12.117 via docs/kernel.md ("Per-CPU batches", "Refcount events", "The pKVM failure")). Each row is
 // (kernel function, page_ref tracepoint, val, count after). The rmap calls fire no tracepoint:
 // the fault's reference becomes the PTE's.
 #include <foliorc/dump.hpp>
@@ -169,7 +169,7 @@ TEST(GoldenTrace, PinAndUnpinLargeFolio)
     EXPECT_EQ(f.pincount(), 0);
 }
 
-// The pKVM sequence of kernel-facts 9 under the latest kernel, source and re-pinned folio.
+// The pKVM sequence of docs/kernel.md ("The pKVM failure") under the latest kernel, source and re-pinned folio.
 TEST(GoldenTrace, PkvmSequenceMigratesTheMlockedFolio)
 {
     latest_kernel k(config_for<kernels::latest>());

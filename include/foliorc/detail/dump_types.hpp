@@ -40,7 +40,7 @@ struct dump_flags {
     }
 };
 
-// Which dump_page() layout a dump was printed in (kernel-facts.md 8).
+// Which dump_page() layout a dump was printed in (docs/kernel.md ("dump_page output")).
 enum class dump_layout : std::uint8_t {
     page_flags,    // <= 3.17: "page flags:", pointers raw
     count,         // 3.18 - ~5.1: "count:"
@@ -119,7 +119,7 @@ struct page_dump {
     dump_folio folio;
 };
 
-// A page_ref tracepoint line (kernel-facts.md 8): count is the refcount after the change.
+// A page_ref tracepoint line (docs/kernel.md ("dump_page output")): count is the refcount after the change.
 struct page_ref_line {
     std::size_t line = 0;
     std::string event; // page_ref_mod, page_ref_mod_and_test, page_ref_set, ...

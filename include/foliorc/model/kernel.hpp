@@ -27,7 +27,7 @@ namespace foliorc::model {
 // Where a mapping's folios are allocated.
 enum class placement : std::uint8_t {
     normal,  // ZONE_NORMAL, movable pageblock: longterm pinnable
-    cma,     // a CMA pageblock in ZONE_NORMAL (crosvm's guest memory in kernel-facts.md 9)
+    cma,     // a CMA pageblock in ZONE_NORMAL (crosvm's guest memory in docs/kernel.md ("The pKVM failure"))
     movable, // ZONE_MOVABLE
 };
 
