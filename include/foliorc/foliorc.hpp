@@ -13,6 +13,7 @@
 #include <foliorc/flags.hpp>
 #include <foliorc/folio.hpp>
 #include <foliorc/folio_traits.hpp>
+#include <foliorc/kernels.hpp>
 #include <foliorc/ledger.hpp>
 #include <foliorc/mapping.hpp>
 #include <foliorc/migrate.hpp>
