@@ -48,7 +48,7 @@ std::string flags_text(flag_set flags)
 template <class K, class P>
 int run(options& o)
 {
-    kernel<typename K::migrate_rules, P, typename K::dedupe, K::batch_capacity> k(config_for<K>(2));
+    kernel_for<K, P> k(config_for<K>(2));
     const bool seed = o.scenario == "seed";
     struct row { // a snapshot after each step
         long step;

@@ -56,7 +56,7 @@ totals run_policy(const std::vector<std::vector<int>>& all)
 {
     totals t;
     for (const auto& order : all) {
-        kernel<typename K::migrate_rules, P, typename K::dedupe, K::batch_capacity> k(config_for<K>(3));
+        kernel_for<K, P> k(config_for<K>(3));
         k.trace().enabled = false;
         const int guest = k.memfd_create("guest", placement::cma);
         const int gv = k.mmap_file(guest, 64);

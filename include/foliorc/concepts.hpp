@@ -8,8 +8,11 @@
 #include <type_traits>
 #include <utility>
 
+#include <string_view>
+
 #include <foliorc/flags.hpp>
 #include <foliorc/folio_traits.hpp>
+#include <foliorc/ledger.hpp>
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
@@ -90,6 +93,64 @@ concept folio_traits_pageblock_mt = requires(const F& f) {
     { folio_traits<F>::pageblock_mt(f) } -> std::same_as<migratetype>;
 };
 
-static_assert(folio_like<folio>);
+// ---- writes: mutable_folio_like (folio_traits.hpp) ----
+
+// The mapping type a caller's folio is given: folio_traits<F>::mapping_type, else foliorc::mapping.
+template <class F>
+struct folio_mapping_type {
+    using type = mapping;
+};
+template <class F>
+    requires requires { typename folio_traits<F>::mapping_type; }
+struct folio_mapping_type<F> {
+    using type = typename folio_traits<F>::mapping_type;
+};
+template <class F>
+using folio_mapping_t = typename folio_mapping_type<F>::type;
+
+template <class F>
+concept folio_traits_ref_add = requires(F& f) { folio_traits<F>::ref_add(f, 1); };
+template <class F>
+concept folio_traits_mapcount_add = requires(F& f) { folio_traits<F>::mapcount_add(f, 1); };
+template <class F>
+concept folio_traits_pincount_add = requires(F& f) { folio_traits<F>::pincount_add(f, 1); };
+template <class F>
+concept folio_traits_set_flag = requires(F& f) { folio_traits<F>::set_flag(f, pg::lru, true); };
+template <class F>
+concept folio_traits_set_mapping_object = requires(F& f, const folio_mapping_t<F>* m) {
+    folio_traits<F>::set_mapping(f, mapping_kind::file, m);
+};
+template <class F>
+concept folio_traits_set_mapping =
+    folio_traits_set_mapping_object<F> ||
+    requires(F& f) { folio_traits<F>::set_mapping(f, mapping_kind::file); };
+
+// Optional with the writes: the ledger hook, the filesystem of a page-cache folio, and
+// HPG_migratable for hugetlb isolation.
+template <class F>
+concept folio_traits_record = requires(F& f, std::string_view op, holder_id who) {
+    folio_traits<F>::record(f, op, who, 1);
+};
+template <class F>
+concept folio_traits_fs = requires(const F& f) {
+    { folio_traits<F>::fs(f) } -> std::convertible_to<const typename folio_mapping_t<F>::fs_type*>;
+};
+template <class F>
+concept folio_traits_hugetlb_migratable = requires(F& f, const F& cf) {
+    { folio_traits<F>::hugetlb_migratable(cf) } -> std::convertible_to<bool>;
+    folio_traits<F>::set_hugetlb_migratable(f, true);
+};
+
+// foliorc's own basic_folio is changed through its one checked primitive, apply() (folio.hpp),
+// which keeps its ledger; the operations use that rather than its write traits.
+template <class F>
+inline constexpr bool writes_itself = false;
+
+// A folio every operation can change: its traits give the five writes. Each write is its own
+// concept, so a diagnostic names the missing one.
+template <class F>
+concept mutable_folio_like = folio_like<F> && folio_traits_ref_add<F> && folio_traits_mapcount_add<F> &&
+                             folio_traits_pincount_add<F> && folio_traits_set_flag<F> &&
+                             folio_traits_set_mapping<F>;
 
 } // namespace foliorc

@@ -1,7 +1,8 @@
-// foliorc/folio.hpp — state: basic_folio, its one validated mutation primitive (apply), and the
-// kernel-named operations built on it. Every operation either commits a state that keeps all
+// foliorc/folio.hpp — state: basic_folio, foliorc's own folio, with its one validated mutation
+// primitive (apply) and its folio_traits. apply() either commits a state that keeps all
 // invariants (refcount = ledger sum, structural holders match flags and mapping, ...) or throws
-// folio_error and leaves the folio exactly as it was.
+// folio_error and leaves the folio exactly as it was. The kernel-named operations that build the
+// changes are in folio_ops.hpp.
 #pragma once
 
 #include <array>
@@ -13,20 +14,16 @@
 #include <type_traits>
 #include <utility>
 
+#include <foliorc/concepts.hpp>
 #include <foliorc/error.hpp>
 #include <foliorc/flags.hpp>
+#include <foliorc/folio_change.hpp>
+#include <foliorc/folio_traits.hpp>
 #include <foliorc/ledger.hpp>
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
 namespace foliorc {
-
-// GUP_PIN_COUNTING_BIAS (include/linux/mm.h): what one FOLL_PIN adds to a folio without a
-// separate _pincount.
-inline constexpr int gup_pin_counting_bias = 1024;
-
-// folio_has_pincount(): every large folio on 64-bit (docs/kernel.md ("Pins")).
-constexpr bool has_pincount(unsigned order) noexcept { return order > 0; }
 
 namespace detail {
 // Refcount storage: plain int (constexpr) or std::atomic<int> for concurrent callers.
@@ -48,76 +45,6 @@ template <class Rep>
 concept refcount_rep = requires(Rep& r, const Rep& c) {
     { detail::ref_rep<Rep>::load(c) } -> std::same_as<int>;
     detail::ref_rep<Rep>::add(r, 1);
-};
-
-// A change to a folio, described before it is made: reference deltas per holder, mapcount and
-// pincount deltas, flags to set and clear, and optionally a new folio->mapping.
-template <class Mapping>
-struct folio_change {
-    struct ref_delta {
-        holder_id who{};
-        int n = 0;
-    };
-    std::string_view op{}; // kernel function the change models, for messages and traces
-    std::array<ref_delta, 2> refs{};
-    std::uint8_t nrefs = 0;
-    int mapcount = 0;
-    int pincount = 0;
-    flag_set set{};
-    flag_set clear{};
-    bool remap = false;
-    const Mapping* mapping = nullptr;
-    mapping_kind kind = mapping_kind::none; // of *mapping, when remap
-    std::int8_t hugetlb_migratable = -1;     // -1 unchanged, 0 clear, 1 set (HPG_migratable)
-
-    // Points folio->mapping at m (the kind is read from the reference, never by testing a
-    // pointer, so that this stays a constant expression under sanitizers).
-    constexpr folio_change& remap_to(const Mapping& m) noexcept
-    {
-        remap = true;
-        mapping = &m;
-        kind = m.kind;
-        return *this;
-    }
-    constexpr folio_change& unmap_mapping() noexcept
-    {
-        remap = true;
-        mapping = nullptr;
-        kind = mapping_kind::none;
-        return *this;
-    }
-
-    // At most refs.size() holders per change; one more is a programming error in the library.
-    constexpr folio_change& ref(holder_id who, int n) noexcept
-    {
-        if (nrefs == refs.size())
-            std::terminate();
-        refs[nrefs++] = {who, n};
-        return *this;
-    }
-    constexpr int ref_delta_total() const noexcept
-    {
-        int t = 0;
-        for (std::uint8_t i = 0; i < nrefs; ++i)
-            t += refs[i].n;
-        return t;
-    }
-};
-
-// What a folio looks like, field by field: for unchecked construction (impossible states on
-// purpose, parsed dumps) and for describing allocations.
-template <class Mapping>
-struct folio_state {
-    std::uint64_t pfn = 0;
-    unsigned order = 0;
-    page_type type = page_type::none;
-    zone_type zone = zone_type::normal;
-    migratetype mt = migratetype::movable;
-    flag_set flags{};
-    const Mapping* mapping = nullptr;
-    int refcount = 1;
-    int mapcount = 0;
-    int pincount = 0;
 };
 
 template <refcount_rep RefRep = int, class Mapping = mapping, class Ledger = no_ledger>
@@ -244,135 +171,15 @@ private:
         }
     }
 
-    // The folio as `c` would leave it: the values every check reads.
-    struct after {
-        flag_set flags;
-        const Mapping* mapping;
-        mapping_kind kind_;
-        int refcount, mapcount, pincount;
-        constexpr mapping_kind kind() const noexcept { return kind_; }
-    };
-
-    constexpr int held_after(const change& c, holder_id h, bool exact) const
+    // The folio's current values, as every check reads them.
+    constexpr folio_values<typename Mapping::fs_type> values() const noexcept
     {
-        int n = exact ? ledger_.held(h) : ledger_.held_kind(h.kind);
-        for (std::uint8_t i = 0; i < c.nrefs; ++i)
-            if (exact ? c.refs[i].who == h : c.refs[i].who.kind == h.kind)
-                n += c.refs[i].n;
-        return n;
+        return {pfn_, order_, type_, flags_, kind_,
+                kind_ == mapping_kind::file && mapping_ ? &mapping_->fs : nullptr,
+                ref_count(), mapcount_, pincount_};
     }
 
-    [[noreturn]] void fail(const change& c, errc e, const std::string& rule) const
-    {
-        detail::fail(e, pfn_, c.op.empty() ? rule : std::string(c.op) + ": " + rule);
-    }
-
-    constexpr void validate(const change& c) const
-    {
-#if FOLIORC_CHECKS
-        const after a{(flags_ - c.clear) | c.set, c.remap ? c.mapping : mapping_,
-                      c.remap ? c.kind : kind_, ref_count() + c.ref_delta_total(), mapcount_ + c.mapcount,
-                      pincount_ + c.pincount};
-        const int n = nr_pages();
-        const auto kind = a.kind();
-        const bool anon_ = is_anon_kind(kind);
-
-        if constexpr (Ledger::tracks) {
-            for (std::uint8_t i = 0; i < c.nrefs; ++i) {
-                const holder_id h = c.refs[i].who;
-                const int had = Ledger::exact_batches ? ledger_.held(h) : ledger_.held_kind(h.kind);
-                if (held_after(c, h, Ledger::exact_batches) < 0)
-                    fail(c, errc::holder_holds_nothing,
-                         "put of " + std::to_string(-c.refs[i].n) + " reference(s) by " + describe(h) +
-                             ", which holds " + std::to_string(had));
-            }
-        }
-        if (a.refcount < 0)
-            fail(c, errc::refcount_underflow,
-                 "refcount would go from " + std::to_string(ref_count()) + " to " +
-                     std::to_string(a.refcount));
-        if (a.mapcount < 0)
-            fail(c, errc::wrong_state, "mapcount would go below zero");
-        {
-            const int mapping_refs = Ledger::tracks ? held_after(c, holder::pte, false) : a.refcount;
-            if (a.mapcount > mapping_refs)
-                fail(c, errc::mapcount_exceeds_refs,
-                     "mapcount " + std::to_string(a.mapcount) + " is above the " +
-                         std::to_string(mapping_refs) +
-                         (Ledger::tracks ? " page-table references" : " references"));
-        }
-        if (is_typed(type_) && type_ != page_type::hugetlb &&
-            ((kind != mapping_kind::none && kind != mapping_kind::movable_ops) || a.mapcount ||
-             a.flags.test(pg::lru)))
-            fail(c, errc::typed_page_state,
-                 "a " + std::string(page_type_name(type_)) +
-                     " page has no mapping, no mapcount and is never on an LRU list");
-        if (type_ == page_type::hugetlb && a.flags.test(pg::lru))
-            fail(c, errc::typed_page_state, "hugetlb folios are never on an LRU list");
-        if (type_ != page_type::hugetlb && c.hugetlb_migratable == 1)
-            fail(c, errc::wrong_state, "HPG_migratable on a folio that is not hugetlb");
-        if (kind == mapping_kind::swap)
-            fail(c, errc::bad_mapping,
-                 "folio->mapping never points at the swap address space; use add_to_swap_cache");
-        if (anon_ && a.flags.test(pg::owner_priv_1) && !a.flags.test(pg::swapbacked))
-            fail(c, errc::swapcache_without_swapbacked,
-                 "PG_swapcache (owner_priv_1) on an anon folio that is not swapbacked");
-        if (kind == mapping_kind::file && a.flags.test(pg::swapbacked) && !a.mapping->fs.swapbacked)
-            fail(c, errc::flags_conflict,
-                 "PG_swapbacked on a page-cache folio of " + std::string(a.mapping->fs.name) +
-                     ", which is not swap-backed");
-        if (a.flags.test(pg::private_)) {
-            if (anon_)
-                fail(c, errc::private_on_anon, "PG_private on an anon folio");
-            if (kind == mapping_kind::file && !a.mapping->fs.uses_private)
-                fail(c, errc::private_not_used_by_fs,
-                     "PG_private on a folio of " + std::string(a.mapping->fs.name) +
-                         ", which attaches no private data");
-        }
-        if (a.flags.test(pg::private_2) && kind == mapping_kind::file &&
-            !a.mapping->fs.uses_private_2)
-            fail(c, errc::private_2_not_used_by_fs,
-                 "PG_private_2 on a folio of " + std::string(a.mapping->fs.name) +
-                     ", which never sets it");
-        if (a.flags.test(pg::active) && a.flags.test(pg::unevictable))
-            fail(c, errc::flags_conflict, "PG_active and PG_unevictable cannot coexist");
-        if (a.pincount < 0)
-            fail(c, errc::holder_holds_nothing, "unpin of a folio whose pincount is 0");
-        if (a.pincount > 0 && !has_pincount(order_))
-            fail(c, errc::pincount_state, "_pincount on an order-0 folio, which has none");
-        if (a.pincount > a.refcount)
-            fail(c, errc::pincount_state, "pincount above refcount");
-
-        if constexpr (Ledger::tracks) {
-            auto expect = [&](holder h, int want, std::string_view what) {
-                const int got = held_after(c, h, false);
-                if (got != want)
-                    fail(c, errc::ledger_mismatch,
-                         std::string(holder_name(h)) + " holds " + std::to_string(got) +
-                             " reference(s) but " + std::string(what) + " implies " +
-                             std::to_string(want));
-            };
-            expect(holder::page_cache, kind == mapping_kind::file ? n : 0, "the mapping");
-            expect(holder::swap_cache, swapcache_bit(a.flags) ? n : 0, "PG_swapcache");
-            expect(holder::private_, a.flags.test(pg::private_) ? 1 : 0, "PG_private");
-            expect(holder::private_2,
-                   a.flags.test(pg::private_2) && kind == mapping_kind::file &&
-                           a.mapping->fs.private_2_takes_ref
-                       ? 1
-                       : 0,
-                   "PG_private_2 and the filesystem");
-            if (a.mapcount != held_after(c, holder::pte, false))
-                expect(holder::pte, a.mapcount, "mapcount");
-            const int pins = held_after(c, holder::foll_pin, false);
-            if (has_pincount(order_) ? pins != a.pincount : pins % gup_pin_counting_bias != 0)
-                fail(c, errc::ledger_mismatch,
-                     "foll_pin holds " + std::to_string(pins) + " reference(s), which pincount " +
-                         std::to_string(a.pincount) + " does not account for");
-        }
-#else
-        (void)c;
-#endif
-    }
+    constexpr void validate(const change& c) const { detail::validate_change(values(), c, ledger_); }
 
     constexpr void commit(const change& c) noexcept(!Ledger::exact_batches)
     {
@@ -430,216 +237,59 @@ struct is_basic_folio<basic_folio<R, M, L>> : std::true_type {};
 template <class F>
 concept basic_folio_type = detail::is_basic_folio<std::remove_cvref_t<F>>::value;
 
-// ---- Kernel-named operations. Each builds one change; apply() checks and commits it. ----
+template <class R, class M, class L>
+inline constexpr bool writes_itself<basic_folio<R, M, L>> = true;
 
-template <basic_folio_type F>
-constexpr void folio_ref_add(F& f, holder_id who, int n)
-{
-    typename F::change c{"folio_ref_add"};
-    f.apply(c.ref(who, n));
-}
-template <basic_folio_type F>
-constexpr void folio_ref_sub(F& f, holder_id who, int n)
-{
-    typename F::change c{"folio_ref_sub"};
-    f.apply(c.ref(who, -n));
-}
-template <basic_folio_type F>
-constexpr void folio_get(F& f, holder_id who = holder::caller, std::string_view op = "folio_get")
-{
-    typename F::change c{op};
-    f.apply(c.ref(who, 1));
-}
-template <basic_folio_type F>
-constexpr void folio_put(F& f, holder_id who = holder::caller, std::string_view op = "folio_put")
-{
-    typename F::change c{op};
-    f.apply(c.ref(who, -1));
-}
+// basic_folio through the customization point, like any caller's type. The library's
+// operations change a basic_folio through apply() with the holder they know (folio_ops.hpp); the
+// write traits here exist for generic code that writes through traits, and they too are
+// checked, attributing references to holder::caller.
+template <class R, class M, class L>
+struct folio_traits<basic_folio<R, M, L>> {
+    using F = basic_folio<R, M, L>;
+    using mapping_type = M;
+    static constexpr bool test_flag(const F& f, pg flag) noexcept { return f.test(flag); }
+    static constexpr unsigned order(const F& f) noexcept { return f.order(); }
+    static constexpr int ref_count(const F& f) noexcept { return f.ref_count(); }
+    static constexpr int mapcount(const F& f) noexcept { return f.mapcount(); }
+    static constexpr int pincount(const F& f) noexcept { return f.pincount(); }
+    static constexpr mapping_kind mapping(const F& f) noexcept { return f.mapping_kind_(); }
+    static constexpr page_type type(const F& f) noexcept { return f.type(); }
+    static constexpr std::uint64_t pfn(const F& f) noexcept { return f.pfn(); }
+    static constexpr zone_type zone(const F& f) noexcept { return f.zone(); }
+    static constexpr migratetype pageblock_mt(const F& f) noexcept { return f.mt(); }
+    static constexpr const typename M::fs_type* fs(const F& f) noexcept
+    {
+        return f.mapping_kind_() == mapping_kind::file && f.mapping() ? &f.mapping()->fs : nullptr;
+    }
+    static constexpr bool hugetlb_migratable(const F& f) noexcept { return f.hugetlb_migratable(); }
 
-// Flags that carry a reference have their own operations; these two refuse them.
-namespace detail {
-template <basic_folio_type F>
-constexpr void refuse_referenced_flag(const F& f, pg flag, std::string_view use)
-{
-    if (flag == pg::private_ || flag == pg::private_2 ||
-        (flag == pg::owner_priv_1 && f.test(pg::swapbacked)))
-        fail(errc::wrong_state, f.pfn(),
-             "PG_" + std::string(pg_name(flag)) + " here carries a reference: use " + std::string(use));
-}
-} // namespace detail
+    static constexpr void ref_add(F& f, int n) { f.apply(typename F::change{"folio_traits::ref_add"}.ref(holder::caller, n)); }
+    static constexpr void mapcount_add(F& f, int n)
+    {
+        typename F::change c{"folio_traits::mapcount_add"};
+        c.mapcount = n;
+        f.apply(c);
+    }
+    static constexpr void pincount_add(F& f, int n)
+    {
+        typename F::change c{"folio_traits::pincount_add"};
+        c.pincount = n;
+        f.apply(c);
+    }
+    static constexpr void set_flag(F& f, pg flag, bool on)
+    {
+        typename F::change c{"folio_traits::set_flag"};
+        (on ? c.set : c.clear).set(flag);
+        f.apply(c);
+    }
+    static constexpr void set_mapping(F& f, mapping_kind, const M* m)
+    {
+        typename F::change c{"folio_traits::set_mapping"};
+        f.apply(m ? c.remap_to(*m) : c.unmap_mapping());
+    }
+};
 
-template <basic_folio_type F>
-constexpr void folio_set_flag(F& f, pg flag)
-{
-    detail::refuse_referenced_flag(f, flag, "folio_attach_private, folio_start_private_2 or add_to_swap_cache");
-    typename F::change c{"folio_set_flag"};
-    c.set.set(flag);
-    f.apply(c);
-}
-template <basic_folio_type F>
-constexpr void folio_clear_flag(F& f, pg flag)
-{
-    detail::refuse_referenced_flag(f, flag,
-                                   "folio_detach_private, folio_end_private_2 or delete_from_swap_cache");
-    typename F::change c{"folio_clear_flag"};
-    c.clear.set(flag);
-    f.apply(c);
-}
-
-// filemap_add_folio: the page cache takes one reference per page; shmem folios are swapbacked.
-template <basic_folio_type F>
-constexpr void filemap_add_folio(F& f, const typename F::mapping_type& m)
-{
-    typename F::change c{"filemap_add_folio"};
-    if (m.kind != mapping_kind::file)
-        detail::fail(errc::bad_mapping, f.pfn(), "filemap_add_folio needs a file mapping");
-    if (f.mapping_kind_() != mapping_kind::none)
-        detail::fail(errc::wrong_state, f.pfn(), "filemap_add_folio: folio already has a mapping");
-    c.remap_to(m);
-    c.set.set(pg::swapbacked, m.fs.swapbacked);
-    f.apply(c.ref(holder::page_cache, f.nr_pages()));
-}
-
-// filemap_remove_folio (after truncation unmapped it and released its private data).
-template <basic_folio_type F>
-constexpr void filemap_remove_folio(F& f)
-{
-    typename F::change c{"filemap_remove_folio"};
-    if (f.mapping_kind_() != mapping_kind::file)
-        detail::fail(errc::wrong_state, f.pfn(), "filemap_remove_folio: not in the page cache");
-    if (f.mapcount() || f.test(pg::private_))
-        detail::fail(errc::wrong_state, f.pfn(),
-                     "filemap_remove_folio: unmap and folio_detach_private first");
-    c.unmap_mapping();
-    f.apply(c.ref(holder::page_cache, -f.nr_pages()));
-}
-
-// add_to_swap_cache: PG_swapcache plus one reference per page.
-template <basic_folio_type F>
-constexpr void add_to_swap_cache(F& f)
-{
-    typename F::change c{"add_to_swap_cache"};
-    if (!f.test(pg::swapbacked))
-        detail::fail(errc::swapcache_without_swapbacked, f.pfn(),
-                     "add_to_swap_cache: folio is not swapbacked");
-    if (swapcache_bit(f.flags()))
-        detail::fail(errc::wrong_state, f.pfn(), "add_to_swap_cache: already in the swap cache");
-    c.set.set(pg::swapcache);
-    f.apply(c.ref(holder::swap_cache, f.nr_pages()));
-}
-template <basic_folio_type F>
-constexpr void delete_from_swap_cache(F& f)
-{
-    typename F::change c{"delete_from_swap_cache"};
-    if (!swapcache_bit(f.flags()))
-        detail::fail(errc::wrong_state, f.pfn(), "delete_from_swap_cache: not in the swap cache");
-    c.clear.set(pg::swapcache);
-    f.apply(c.ref(holder::swap_cache, -f.nr_pages()));
-}
-
-// folio_attach_private / folio_detach_private: PG_private with its one reference.
-template <basic_folio_type F>
-constexpr void folio_attach_private(F& f)
-{
-    typename F::change c{"folio_attach_private"};
-    if (f.test(pg::private_))
-        detail::fail(errc::wrong_state, f.pfn(), "folio_attach_private: PG_private already set");
-    c.set.set(pg::private_);
-    f.apply(c.ref(holder::private_, 1));
-}
-template <basic_folio_type F>
-constexpr void folio_detach_private(F& f)
-{
-    typename F::change c{"folio_detach_private"};
-    if (!f.test(pg::private_))
-        detail::fail(errc::wrong_state, f.pfn(), "folio_detach_private: PG_private not set");
-    c.clear.set(pg::private_);
-    f.apply(c.ref(holder::private_, -1));
-}
-
-// folio_start_private_2 / folio_end_private_2 (PG_fscache): the reference comes only on
-// filesystems that pair the flag with one (ceph, nfs; not btrfs <= 6.12).
-template <basic_folio_type F>
-constexpr void folio_start_private_2(F& f)
-{
-    typename F::change c{"folio_start_private_2"};
-    if (f.mapping_kind_() != mapping_kind::file)
-        detail::fail(errc::bad_mapping, f.pfn(), "PG_private_2 is set only on page-cache folios");
-    if (f.test(pg::private_2))
-        detail::fail(errc::wrong_state, f.pfn(), "folio_start_private_2: already set");
-    c.set.set(pg::private_2);
-    if (f.mapping()->fs.private_2_takes_ref)
-        c.ref(holder::private_2, 1);
-    f.apply(c);
-}
-template <basic_folio_type F>
-constexpr void folio_end_private_2(F& f)
-{
-    typename F::change c{"folio_end_private_2"};
-    if (!f.test(pg::private_2))
-        detail::fail(errc::wrong_state, f.pfn(), "folio_end_private_2: PG_private_2 not set");
-    c.clear.set(pg::private_2);
-    if (f.mapping_kind_() == mapping_kind::file && f.mapping()->fs.private_2_takes_ref)
-        c.ref(holder::private_2, -1);
-    f.apply(c);
-}
-
-// The rmap calls change mapcounts only; no refcount moves (mm/rmap.c). The reference a page
-// table holds is the one the fault (or remove_migration_pte's folio_get) took: mapping a page
-// re-attributes `from`'s reference to the PTE, and unmapping hands it to `to`, who drops it
-// with its own folio_put (zap: the mmu_gather; try_to_migrate_one: right away).
-
-// folio_add_new_anon_rmap: a new anon (or KSM) folio gets its mapping, PG_swapbacked,
-// PG_anon_exclusive and its first page-table mappings.
-template <basic_folio_type F>
-constexpr void folio_add_new_anon_rmap(F& f, const typename F::mapping_type& m, int nr_ptes = 1,
-                                       holder_id from = holder::caller)
-{
-    typename F::change c{"folio_add_new_anon_rmap"};
-    if (!m.is_anon())
-        detail::fail(errc::bad_mapping, f.pfn(), "folio_add_new_anon_rmap needs an anon mapping");
-    if (f.mapping_kind_() != mapping_kind::none)
-        detail::fail(errc::wrong_state, f.pfn(), "folio_add_new_anon_rmap: folio already has a mapping");
-    c.remap_to(m);
-    c.set = flag_set{pg::swapbacked, pg::anon_exclusive};
-    c.mapcount = nr_ptes;
-    f.apply(c.ref(from, -nr_ptes).ref(holder::pte, nr_ptes));
-}
-
-// folio_add_{file,anon}_rmap_ptes: nr_ptes more mappings, each taking over one of `from`'s
-// references.
-template <basic_folio_type F>
-constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1, std::string_view op = {},
-                                   holder_id from = holder::caller)
-{
-    typename F::change c{!op.empty() ? op
-                         : f.anon()  ? "folio_add_anon_rmap_ptes"
-                                     : "folio_add_file_rmap_ptes"};
-    if (f.mapping_kind_() == mapping_kind::none || f.mapping_kind_() == mapping_kind::movable_ops)
-        detail::fail(errc::wrong_state, f.pfn(), "mapping a folio that is neither anon nor file");
-    c.mapcount = nr_ptes;
-    f.apply(c.ref(from, -nr_ptes).ref(holder::pte, nr_ptes));
-}
-// folio_remove_rmap_ptes: nr_ptes fewer mappings; their references pass to `to`.
-template <basic_folio_type F>
-constexpr void folio_remove_rmap_ptes(F& f, int nr_ptes = 1,
-                                      std::string_view op = "folio_remove_rmap_ptes",
-                                      holder_id to = holder::transient)
-{
-    typename F::change c{op};
-    c.mapcount = -nr_ptes;
-    f.apply(c.ref(holder::pte, -nr_ptes).ref(to, nr_ptes));
-}
-
-// __SetPageMovable / page_set_movable_ops: a driver-managed (zsmalloc, balloon) page.
-template <basic_folio_type F>
-constexpr void folio_set_movable_ops(F& f)
-{
-    typename F::change c{"__SetPageMovable"};
-    if (f.mapping_kind_() != mapping_kind::none)
-        detail::fail(errc::wrong_state, f.pfn(), "__SetPageMovable: folio already has a mapping");
-    f.apply(c.remap_to(movable_ops_mapping_v<typename F::mapping_type::fs_type>));
-}
+static_assert(mutable_folio_like<folio>, "basic_folio is a folio every operation can change");
 
 } // namespace foliorc

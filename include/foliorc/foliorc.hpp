@@ -12,13 +12,18 @@
 #include <foliorc/explore.hpp>
 #include <foliorc/flags.hpp>
 #include <foliorc/folio.hpp>
+#include <foliorc/folio_change.hpp>
+#include <foliorc/folio_ops.hpp>
 #include <foliorc/folio_traits.hpp>
+#include <foliorc/gup.hpp>
 #include <foliorc/kernels.hpp>
 #include <foliorc/ledger.hpp>
 #include <foliorc/mapping.hpp>
 #include <foliorc/migrate.hpp>
+#include <foliorc/mlock_batch.hpp>
 #include <foliorc/model/gup_env.hpp>
 #include <foliorc/model/kernel.hpp>
+#include <foliorc/model/migration.hpp>
 #include <foliorc/model/trace.hpp>
 #include <foliorc/page_type.hpp>
 #include <foliorc/pin.hpp>
@@ -26,3 +31,4 @@
 #include <foliorc/queries.hpp>
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
+#include <foliorc/swap_batch.hpp>

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <vector>
 #include <concepts>
+#include <iterator>
 #include <ranges>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <foliorc/collect.hpp>
 #include <foliorc/rules.hpp>
@@ -34,30 +36,56 @@ struct migrate_passes {
 // exactly folio_expected_ref_count + 1 (the isolation reference) + extra_count (86ebd50224c0);
 // the migrate-era rule sets already include that reference. 0 or -EAGAIN.
 template <rule_set R = rules::latest, folio_like F>
-constexpr int folio_migrate_refs_check(const F& f, int extra_count = 0)
+[[nodiscard]] constexpr int folio_migrate_refs_check(const F& f, int extra_count = 0)
 {
     const int expected = ::foliorc::expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
-    return folio_ref_count(f) == expected ? 0 : -EAGAIN;
+    return ::foliorc::folio_ref_count(f) == expected ? 0 : -EAGAIN;
 }
 
-// The hooks migrate_pages calls, one concept each, so that a missing one is named.
+// The hooks migrate_pages calls on an isolated folio (one the list holds with its isolation
+// reference), one concept each so that a missing one is named. gup_env (model/gup_env.hpp) is
+// the reference implementation.
+//
+// try_to_migrate(f): every PTE of f becomes a migration entry. Each PTE's reference is dropped
+// (try_to_migrate_one: folio_remove_rmap_pte, then folio_put); afterwards folio_mapcount(f) is 0,
+// or f is still mapped and this pass gives -EAGAIN.
 template <class Env, class F>
-concept migrate_env_try_to_migrate = requires(Env& env, F& f) {
-    env.try_to_migrate(f); // rmap: each PTE becomes a migration entry, dropping its reference
-};
+concept migrate_env_try_to_migrate = requires(Env& env, F& f) { env.try_to_migrate(f); };
+// remove_migration_ptes(f): undo, after a failed pass: each migration entry maps f again, taking
+// one reference per PTE (remove_migration_pte: folio_get, then the rmap).
 template <class Env, class F>
-concept migrate_env_remove_migration_ptes = requires(Env& env, F& f) {
-    env.remove_migration_ptes(f); // undo: map the source again, a reference per PTE
-};
+concept migrate_env_remove_migration_ptes = requires(Env& env, F& f) { env.remove_migration_ptes(f); };
+// move_to_new_folio(f): the refcount check passed (folio_migrate_refs_check). The data,
+// mapping and the page cache's, swap cache's and private references move to a new folio, whose
+// PTEs take references of their own; f keeps only its isolation reference, which
+// migrate_folio_done drops when it frees f. f then leaves the list.
 template <class Env, class F>
-concept migrate_env_move_to_new_folio = requires(Env& env, F& f) {
-    env.move_to_new_folio(f); // the check passed: the data, references and mappings move
-};
+concept migrate_env_move_to_new_folio = requires(Env& env, F& f) { env.move_to_new_folio(f); };
 template <class Env, class F>
 concept migrate_env = migrate_env_try_to_migrate<Env, F> &&
                       migrate_env_remove_migration_ptes<Env, F> && migrate_env_move_to_new_folio<Env, F>;
 
-struct migrate_pages_result {
+// The list migrate_pages works on: any forward range of F* whose elements can be reordered, with
+// erase(first, last) (std::vector, std::deque, std::list, or a caller's own). Migrated folios
+// are erased from it; the rest stay, in order.
+template <class L>
+concept migrate_list = std::ranges::forward_range<L> &&
+                       std::is_pointer_v<std::ranges::range_value_t<L>> &&
+                       std::permutable<std::ranges::iterator_t<L>> &&
+                       requires(L& l) { l.erase(std::ranges::begin(l), std::ranges::end(l)); };
+template <migrate_list L>
+using migrate_list_folio_t = std::remove_pointer_t<std::ranges::range_value_t<L>>;
+
+namespace detail {
+template <class L, class Pred>
+void list_erase_if(L& list, Pred pred)
+{
+    list.erase(std::remove_if(std::ranges::begin(list), std::ranges::end(list), pred),
+               std::ranges::end(list));
+}
+} // namespace detail
+
+struct [[nodiscard]] migrate_pages_result {
     int nr_failed = 0;    // what migrate_pages returns: folios left unmigrated
     int nr_succeeded = 0;
     int async_passes = 0; // MIGRATE_ASYNC move passes run (batched kernels)
@@ -76,7 +104,7 @@ bool migrate_unmap(Env& env, F& f, migrate_pages_result& r)
 {
     env.try_to_migrate(f);
     ++r.unmaps;
-    if (folio_mapcount(f) == 0)
+    if (::foliorc::folio_mapcount(f) == 0)
         return true;
     env.remove_migration_ptes(f);
     ++r.eagain;
@@ -122,20 +150,20 @@ int migrate_batch(std::vector<F*>& batch, Env& env, int passes, migrate_pages_re
 } // namespace detail
 
 // migrate_pages(MIGRATE_SYNC) as the kernel of `passes` runs it. Migrated folios leave
-// `list`; the ones that failed stay on it, mapped again. Any sequence container of F* with
-// begin/end, erase and push_back works.
-template <rule_set R = rules::latest, class List, class Env>
-    requires migrate_env<Env, std::remove_pointer_t<std::ranges::range_value_t<List>>>
+// `list`; the ones that failed stay on it, mapped again, still isolated (putback is the
+// caller's: migrate_longterm_unpinnable_folios does it).
+template <rule_set R = rules::latest, migrate_list List, class Env>
+    requires migrate_env<Env, migrate_list_folio_t<List>>
 migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes = {})
 {
-    using F = std::remove_pointer_t<std::ranges::range_value_t<List>>;
+    using F = migrate_list_folio_t<List>;
     migrate_pages_result r;
     if (!passes.batched) {
         // unmap_and_move, one folio after another, each pass.
         for (int pass = 0; pass < passes.sync && !std::ranges::empty(list); ++pass) {
             ++r.sync_passes;
             int retry = 0;
-            std::erase_if(list, [&](F* folio) {
+            detail::list_erase_if(list, [&](F* folio) {
                 if (!detail::migrate_unmap(env, *folio, r)) {
                     ++retry;
                     return false;
@@ -162,22 +190,48 @@ migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes =
             r.sync_passes = std::max(r.sync_passes, detail::migrate_batch<R>(one, env, passes.sync, r));
             left.insert(left.end(), one.begin(), one.end());
         }
-        std::erase_if(list, [&](F* f) { return std::find(left.begin(), left.end(), f) == left.end(); });
+        detail::list_erase_if(list, [&](F* f) { return std::find(left.begin(), left.end(), f) == left.end(); });
     }
     r.passes = r.async_passes + r.sync_passes;
     r.nr_failed = static_cast<int>(std::ranges::distance(list));
     return r;
 }
 
-template <class Env, class E, class F>
-concept longterm_env = migrate_env<Env, F> && requires(Env& env, const E& e, F& f) {
-    env.unpin(e);                                              // unpin_folio / unpin_user_page
-    { env.migrate_device_coherent(e) } -> std::convertible_to<bool>; // get, unpin, migrate
-    env.putback(f);                                            // putback_movable_pages, per folio
-    { env.movable_list() } -> std::ranges::range;              // where collect put the folios
+// What migrate_longterm_unpinnable_folios calls besides migrate_env, on the pofs entries E of
+// folios F. Each hook its own concept.
+//
+// unpin(e): unpin_folio / unpin_user_page of one entry: its FOLL_PIN reference (and pincount)
+// dropped.
+template <class Env, class E>
+concept longterm_env_unpin = requires(Env& env, const E& e) { env.unpin(e); };
+// migrate_device_coherent(e): migrate_device_coherent_folio: folio_get, the pin dropped, the
+// folio migrated on its own, the reference put; false when it could not move (-EBUSY).
+template <class Env, class E>
+concept longterm_env_migrate_device_coherent = requires(Env& env, const E& e) {
+    { env.migrate_device_coherent(e) } -> std::convertible_to<bool>;
 };
+template <class Env, class F>
+concept longterm_env_is_device_coherent = requires(Env& env, const F& f) {
+    { env.is_device_coherent(f) } -> std::convertible_to<bool>;
+};
+// putback(f): putback_movable_pages for a folio migration left on the list: its isolation
+// reference is dropped (an LRU folio goes back through folio_putback_lru).
+template <class Env, class F>
+concept longterm_env_putback = requires(Env& env, F& f) { env.putback(f); };
+// movable_list(): the list collect_unpinnable filled (add_to_list), holding each folio with its
+// isolation reference; emptied here.
+template <class Env>
+concept longterm_env_movable_list = requires(Env& env) {
+    { env.movable_list() } -> migrate_list;
+    env.movable_list().clear();
+};
+template <class Env, class E, class F>
+concept longterm_env = migrate_env<Env, F> && longterm_env_unpin<Env, E> &&
+                       longterm_env_migrate_device_coherent<Env, E> &&
+                       longterm_env_is_device_coherent<Env, F> && longterm_env_putback<Env, F> &&
+                       longterm_env_movable_list<Env>;
 
-struct longterm_result {
+struct [[nodiscard]] longterm_result {
     int ret = 0; // 0: pins kept; -EAGAIN: migrated, re-pin; -ENOMEM or -EBUSY: failed, no pins
     migrate_pages_result migration{};
 };
@@ -186,6 +240,7 @@ struct longterm_result {
 // folios migrate on their own, -EBUSY on failure), migrate the list, and put back what is left.
 // Any unmigrated folio is -ENOMEM; success is -EAGAIN so that the caller pins again.
 template <rule_set R = rules::latest, std::ranges::forward_range Pofs, class Env>
+    requires longterm_env<Env, std::ranges::range_value_t<Pofs>, pofs_folio_t<Pofs>>
 longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrate_passes passes = {})
 {
     using E = std::ranges::range_value_t<Pofs>;
@@ -259,6 +314,8 @@ concept migration_rules = rule_set<R> || detail::is_split_rules<R>;
 // (Policy::rules) must name the same one as R, or R is split_rules<Policy::rules, migration's>.
 template <migration_rules R = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::ranges::forward_range Pofs, class Env>
+    requires collect_env<Env, pofs_folio_t<Pofs>> &&
+             longterm_env<Env, std::ranges::range_value_t<Pofs>, pofs_folio_t<Pofs>>
 longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env, Policy p = {},
                                                           Dedupe d = {}, migrate_passes passes = {})
 {

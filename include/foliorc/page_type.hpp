@@ -1,4 +1,5 @@
-// foliorc/page_type.hpp — vocabulary: page types, zones, pageblock migratetypes and order limits.
+// foliorc/page_type.hpp — vocabulary: page types, zones, pageblock migratetypes, order limits and
+// the pin accounting constants of a folio's layout.
 #pragma once
 
 #include <array>
@@ -75,5 +76,12 @@ constexpr std::string_view migratetype_name(migratetype m) noexcept
                                                     "HighAtomic", "CMA", "Isolate"};
     return names[static_cast<std::size_t>(m)];
 }
+
+// GUP_PIN_COUNTING_BIAS (include/linux/mm.h): what one FOLL_PIN adds to a folio without a
+// separate _pincount.
+inline constexpr int gup_pin_counting_bias = 1024;
+
+// folio_has_pincount(): every large folio on 64-bit (docs/kernel.md ("Pins")).
+constexpr bool has_pincount(unsigned order) noexcept { return order > 0; }
 
 } // namespace foliorc

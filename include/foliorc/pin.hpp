@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include <foliorc/folio.hpp>
+#include <foliorc/folio_ops.hpp>
 #include <foliorc/queries.hpp>
 
 namespace foliorc {
@@ -46,44 +46,44 @@ struct folio_maybe_dma_pinned_fn {
 inline constexpr folio_maybe_dma_pinned_fn folio_maybe_dma_pinned{};
 
 namespace detail {
-template <basic_folio_type F>
-constexpr typename F::change grab_change(const F& f, int refs, gup_flags flags, bool put,
-                                         std::string_view op)
+template <mutable_folio_like F>
+constexpr change_t<F> grab_change(const F& f, int refs, gup_flags flags, bool put, std::string_view op)
 {
-    typename F::change c{op};
+    change_t<F> c{op};
     const bool get = flags & FOLL_GET, pin = flags & FOLL_PIN;
     if (get == pin) // is_valid_gup_args: exactly one of FOLL_GET and FOLL_PIN
-        fail(errc::wrong_state, f.pfn(), std::string(c.op) + ": exactly one of FOLL_GET, FOLL_PIN");
+        fail(errc::wrong_state, ::foliorc::folio_pfn(f), std::string(c.op) + ": exactly one of FOLL_GET, FOLL_PIN");
     if ((flags & FOLL_LONGTERM) && !pin)
-        fail(errc::wrong_state, f.pfn(), std::string(c.op) + ": FOLL_LONGTERM requires FOLL_PIN");
-    if (!put && f.ref_count() <= 0)
-        fail(errc::wrong_state, f.pfn(), "try_grab_folio: folio has refcount 0 (freed)");
+        fail(errc::wrong_state, ::foliorc::folio_pfn(f), std::string(c.op) + ": FOLL_LONGTERM requires FOLL_PIN");
+    if (!put && ::foliorc::folio_ref_count(f) <= 0)
+        fail(errc::wrong_state, ::foliorc::folio_pfn(f), "try_grab_folio: folio has refcount 0 (freed)");
     const int sign = put ? -1 : 1;
     if (get)
         return c.ref(holder::foll_get, sign * refs), c;
-    if (has_pincount(f.order()))
+    const bool own_pincount = ::foliorc::folio_has_pincount(f);
+    if (own_pincount)
         c.pincount = sign * refs;
-    c.ref(holder::foll_pin, sign * (has_pincount(f.order()) ? refs : refs * gup_pin_counting_bias));
+    c.ref(holder::foll_pin, sign * (own_pincount ? refs : refs * gup_pin_counting_bias));
     return c;
 }
 } // namespace detail
 
 // try_grab_folio(folio, refs, flags): `refs` pages of the folio taken with FOLL_GET or FOLL_PIN.
-template <basic_folio_type F>
+template <mutable_folio_like F>
 constexpr void try_grab_folio(F& f, int refs, gup_flags flags)
 {
-    f.apply(detail::grab_change(f, refs, flags, false, "try_grab_folio"));
+    detail::apply_change(f, detail::grab_change(f, refs, flags, false, "try_grab_folio"));
 }
 
 // gup_put_folio(folio, refs, flags): the reverse.
-template <basic_folio_type F>
+template <mutable_folio_like F>
 constexpr void gup_put_folio(F& f, int refs, gup_flags flags, std::string_view op = "gup_put_folio")
 {
-    f.apply(detail::grab_change(f, refs, flags, true, op));
+    detail::apply_change(f, detail::grab_change(f, refs, flags, true, op));
 }
 
 // unpin_folio(): one FOLL_PIN page.
-template <basic_folio_type F>
+template <mutable_folio_like F>
 constexpr void unpin_folio(F& f)
 {
     ::foliorc::gup_put_folio(f, 1, FOLL_PIN, "unpin_folio");

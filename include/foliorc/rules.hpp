@@ -16,6 +16,7 @@
 
 #include <foliorc/detail/type_list.hpp>
 #include <foliorc/queries.hpp>
+#include <foliorc/snapshot.hpp>
 
 namespace foliorc {
 
@@ -41,7 +42,7 @@ struct warning_recorder {
 };
 
 template <class R>
-concept rule_set = requires(const folio& f, warning_recorder& w) {
+concept rule_set = requires(const folio_snapshot& f, warning_recorder& w) {
     { R::name } -> std::convertible_to<std::string_view>;
     { R::commit } -> std::convertible_to<std::string_view>;
     { R::kernels } -> std::convertible_to<std::string_view>;

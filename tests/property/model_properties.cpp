@@ -18,7 +18,7 @@ struct op {
 template <class P, class K = kernels::latest>
 void check_random_run(const std::vector<op>& ops)
 {
-    kernel<typename K::migrate_rules, P, typename K::dedupe, K::batch_capacity> k(config_for<K>(3));
+    kernel_for<K, P> k(config_for<K>(3));
     const int memfd = k.memfd_create("guest", placement::cma);
     const int ceph = k.file_open(fs::ceph, "ceph", placement::cma);
     const int ext4 = k.file_open(fs::ext4, "ext4", placement::normal);

@@ -1,7 +1,9 @@
-// foliorc/model/gup_env.hpp — model: the environment collect_unpinnable and the migration steps
-// run in when the kernel is foliorc's own: basic_folio folios and lru_caches batches, with the
-// GUP call running on one CPU. Everything it does goes through the folio's checked operations,
-// so the ledger says afterwards who holds what.
+// foliorc/model/gup_env.hpp — model: the environment collect_unpinnable, migration and the pin
+// loop run in when the batches are foliorc's lru_caches: any mutable_folio_like folio (basic_folio
+// or a caller's own), with the GUP call running on one CPU. It satisfies gup_longterm_env
+// (gup.hpp) but for pin_pages, which needs page tables: the caller's or the kernel model's.
+// Everything it does goes through the checked operations, so a ledger says afterwards who holds
+// what.
 #pragma once
 
 #include <algorithm>
@@ -10,11 +12,13 @@
 
 #include <foliorc/batch.hpp>
 #include <foliorc/collect.hpp>
+#include <foliorc/folio_ops.hpp>
+#include <foliorc/model/migration.hpp>
 #include <foliorc/pin.hpp>
 
 namespace foliorc::model {
 
-template <basic_folio_type F, std::size_t Capacity = folio_batch_size>
+template <mutable_folio_like F, std::size_t Capacity = folio_batch_size>
 class gup_env {
 public:
     using caches_type = lru_caches<F, Capacity>;
@@ -27,9 +31,10 @@ public:
     // Device-coherent memory fails to migrate when this is false (migrate_device_coherent_folio).
     bool device_coherent_migrates = true;
 
-    // ---- collect_env ----
-    bool is_longterm_pinnable(const F& f) const { return folio_is_longterm_pinnable(f); }
-    bool is_device_coherent(const F& f) const { return f.zone() == zone_type::device; }
+    // ---- collect_env: what collect_unpinnable calls ----
+    bool is_longterm_pinnable(const F& f) const { return ::foliorc::folio_is_longterm_pinnable(f); }
+    bool is_device_coherent(const F& f) const { return ::foliorc::folio_zone(f) == zone_type::device; }
+    // folio_isolate_hugetlb: +1 isolation reference on success; the folio goes on the list.
     bool isolate_hugetlb(F& f)
     {
         if (!::foliorc::folio_isolate_hugetlb(f))
@@ -39,64 +44,63 @@ public:
     }
     void lru_add_drain() { caches_->lru_add_drain(cpu_); }
     void lru_add_drain_all() { caches_->lru_add_drain_all(cpu_); }
+    // folio_isolate_lru: +1 isolation reference and PG_lru cleared on success.
     bool isolate_lru(F& f) { return ::foliorc::folio_isolate_lru(f); }
+    // The isolated folio goes on the movable list; the isolation reference goes with it.
     void add_to_list(F& f) { list_.push_back(&f); }
 
-    // ---- migrate_env ----
-    // try_to_migrate: every PTE becomes a migration entry; for a VM_LOCKED vma
-    // try_to_migrate_one also runs mlock_drain_local() on the migrating CPU (Will Deacon,
-    // 18 Aug 2025). This environment knows no vmas: PG_mlocked stands for "mapped in one".
-    // try_to_migrate_one, per PTE: folio_remove_rmap_pte, mlock_drain_local for a VM_LOCKED
-    // vma, then folio_put of the PTE's reference (mm/rmap.c, 6.12.117).
+    // ---- migrate_env: what migrate_pages calls ----
+    // try_to_migrate: each PTE becomes a migration entry (model/migration.hpp), dropping its
+    // reference. This environment knows no vmas: the folio has folio_mapcount PTEs, all in
+    // VM_LOCKED vmas when it is PG_mlocked.
     void try_to_migrate(F& f)
     {
-        const int n = f.mapcount();
-        const bool locked = f.test(pg::mlocked);
-        for (int i = 0; i < n; ++i) {
-            ::foliorc::folio_remove_rmap_ptes(f, 1, "try_to_migrate_one", holder::caller);
-            if (locked)
-                caches_->mlock_drain_local(cpu_);
-            ::foliorc::folio_put(f, holder::caller, "try_to_migrate_one");
-        }
-        unmapped_.emplace_back(&f, n);
+        const int n = ::foliorc::folio_mapcount(f);
+        const bool locked = ::foliorc::folio_test(f, pg::mlocked);
+        for (int i = 0; i < n; ++i)
+            model::try_to_migrate_one(*caches_, cpu_, f, locked);
+        unmapped_.push_back({&f, n, locked});
     }
-    // remove_migration_pte, per migration entry: folio_get, then the rmap takes it over.
+    // remove_migration_ptes back onto the source: a reference per PTE again.
     void remove_migration_ptes(F& f)
     {
-        const int n = take_unmapped(f);
-        for (int i = 0; i < n; ++i) {
-            ::foliorc::folio_get(f, holder::caller, "remove_migration_pte");
-            ::foliorc::folio_add_rmap_ptes(f, 1, "remove_migration_pte");
-        }
+        const unmapped u = take_unmapped(f);
+        for (int i = 0; i < u.ptes; ++i)
+            model::remove_migration_pte(*caches_, cpu_, f, u.locked);
     }
-    // The data and mappings now live in a new folio; the source is left unmapped and isolated,
-    // as migration leaves it before freeing it, and listed in migrated().
+    // The check passed. The data and mappings now live in a new folio, which this environment
+    // does not model: the source is left unmapped and isolated (its isolation reference still
+    // held, as migration leaves it before migrate_folio_done frees it), listed in migrated().
     void move_to_new_folio(F& f)
     {
         take_unmapped(f);
         migrated_.push_back(&f);
     }
 
-    // ---- longterm_env ----
+    // ---- longterm_env: what migrate_longterm_unpinnable_folios calls ----
+    // unpin_folio of one pofs entry: its FOLL_PIN reference (and pincount) dropped.
     template <class E>
     void unpin(const E& e)
     {
         ::foliorc::unpin_folio(*pofs_entry_traits<E>::folio(e));
     }
+    // migrate_device_coherent_folio: folio_get, the pin dropped, then the folio migrated on
+    // its own and the reference put.
     template <class E>
     bool migrate_device_coherent(const E& e)
     {
         F& f = *pofs_entry_traits<E>::folio(e);
-        ::foliorc::folio_get(f);   // folio_get, then the pin is dropped: gup_put_folio(folio, 1, FOLL_PIN)
+        ::foliorc::folio_get(f);
         ::foliorc::unpin_folio(f);
         ::foliorc::folio_put(f);
         return device_coherent_migrates;
     }
-    // putback_movable_pages: hugetlb folios drop the isolation reference; LRU folios go back
-    // through this CPU's lru_add batch (folio_putback_lru).
+    // putback_movable_pages, per folio left on the list: a hugetlb folio drops its isolation
+    // reference; an LRU folio goes back through this CPU's lru_add batch (folio_putback_lru:
+    // the batch takes a reference, the isolation reference is dropped).
     void putback(F& f)
     {
-        if (f.type() == page_type::hugetlb)
+        if (::foliorc::folio_test_hugetlb(f))
             ::foliorc::folio_putback_hugetlb(f);
         else
             caches_->folio_putback_lru(cpu_, f);
@@ -104,23 +108,31 @@ public:
     std::vector<F*>& movable_list() noexcept { return list_; }
     const std::vector<F*>& migrated() const noexcept { return migrated_; }
 
-private:
-    int take_unmapped(F& f)
+protected:
+    // The PTEs try_to_migrate turned into migration entries for f, taken back: how many, and
+    // whether they were in VM_LOCKED vmas. For a derived environment's move_to_new_folio.
+    struct unmapped {
+        F* folio;
+        int ptes;
+        bool locked;
+    };
+    unmapped take_unmapped(F& f)
     {
         auto it = std::find_if(unmapped_.begin(), unmapped_.end(),
-                               [&](const auto& e) { return e.first == &f; });
+                               [&](const unmapped& u) { return u.folio == &f; });
         if (it == unmapped_.end())
-            return 0;
-        const int n = it->second;
+            return {&f, 0, false};
+        const unmapped u = *it;
         unmapped_.erase(it);
-        return n;
+        return u;
     }
 
+private:
     caches_type* caches_;
     unsigned cpu_;
     std::vector<F*> list_;
     std::vector<F*> migrated_;
-    std::vector<std::pair<F*, int>> unmapped_;
+    std::vector<unmapped> unmapped_;
 };
 
 } // namespace foliorc::model

@@ -10,16 +10,19 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <foliorc/batch.hpp>
 #include <foliorc/collect.hpp>
+#include <foliorc/error.hpp>
+#include <foliorc/folio_ops.hpp>
+#include <foliorc/gup.hpp>
 #include <foliorc/kernels.hpp>
 #include <foliorc/migrate.hpp>
 #include <foliorc/model/gup_env.hpp>
+#include <foliorc/model/migration.hpp>
 #include <foliorc/model/trace.hpp>
 
 namespace foliorc::model {
@@ -64,29 +67,37 @@ constexpr std::string_view errno_name(int ret) noexcept
 }
 
 namespace detail {
-// The model's Rules is migration's rule set; a drain policy that reads one brings its own (a
-// preset names both: 6.1.y drains by v6_1_stable and migrates by migrate_6_0), so the model
-// passes the split on deliberately.
-template <class Policy, class Rules>
-struct model_rules_for {
-    using type = Rules;
+template <class Policy>
+struct policy_rules {
+    using type = void;
 };
-template <class Policy, class Rules>
+template <class Policy>
     requires requires { typename Policy::rules; }
-struct model_rules_for<Policy, Rules> {
-    using type = split_rules<typename Policy::rules, Rules>;
+struct policy_rules<Policy> {
+    using type = typename Policy::rules;
 };
 } // namespace detail
 
-template <rule_set Rules = rules::latest, drain_policy Policy = drain::latest,
+// Rules: one rule set for the drain check and for migration, or split_rules<Drain, Migrate>
+// for a kernel that uses two (6.1.y). A drain policy that names its own rule set (Policy::rules)
+// must name the drain one: a kernel<v6_16, drain::pin_aware<rules::v6_19>> would mix two
+// kernels and does not compile.
+template <migration_rules Rules = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::size_t Capacity = folio_batch_size>
 class kernel {
-    using model_rules = typename detail::model_rules_for<Policy, Rules>::type;
+    using model_rules = Rules;
+    using roles = ::foliorc::detail::rule_roles<Rules>;
+    static_assert(!requires { typename Policy::rules; } ||
+                      std::same_as<typename detail::policy_rules<Policy>::type, typename roles::drain>,
+                  "model::kernel: the drain policy compares with another rule set than Rules names "
+                  "for the drain check; say split_rules<DrainRules, MigrateRules> if the kernel "
+                  "uses two, or use kernel_for<Preset>");
 
 public:
     using folio_type = basic_folio<int, mapping, traced_ledger>;
     using caches_type = lru_caches<folio_type, Capacity>;
-    using rules_type = Rules;
+    using rules_type = typename roles::migrate; // migration's
+    using drain_rules_type = typename roles::drain;
     using policy_type = Policy;
 
     struct vma {
@@ -224,44 +235,28 @@ public:
         caches_.lru_add_drain_all(cpu);
     }
 
-    // pin_user_pages(FOLL_PIN | FOLL_LONGTERM) of npages from `page`: __gup_longterm_locked's
-    // loop of pinning every page (faulting in what is missing), then
-    // check_and_migrate_movable_pages_or_folios, again while it says -EAGAIN.
+    // pin_user_pages(FOLL_PIN | FOLL_LONGTERM) of npages from `page`: pin_user_pages_longterm
+    // (gup.hpp), __gup_longterm_locked's loop, with this kernel's page tables pinning every page
+    // (faulting in what is missing) and its drain policy, rule sets and migration passes.
     pin_result pin_user_pages(unsigned cpu, int v, unsigned page, unsigned npages)
     {
         begin(cpu);
         pin_result r;
-        vma& m = vma_mut(v);
+        const vma& m = vma_mut(v);
         if (page + npages > m.npages)
-            throw std::out_of_range("pin_user_pages: range past the vma");
-        env e(*this, cpu);
-        for (r.gup_attempts = 1; r.gup_attempts <= cfg_.max_gup_attempts; ++r.gup_attempts) {
-            std::vector<page_ref<folio_type>> pofs;
-            for (unsigned p = page; p < page + npages; ++p) {
-                if (m.pte[p] < 0) // under PF_MEMALLOC_PIN: not in CMA or ZONE_MOVABLE
-                    fault_locked(cpu, v, p, true);
-                folio_type& f = folio(m.pte[p]);
-                ::foliorc::try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
-                pofs.push_back(page_ref<folio_type>{&f});
-            }
-            e.pofs = &pofs;
-            const longterm_result lr = ::foliorc::check_and_migrate_movable_pages_or_folios<model_rules>(
-                pofs, e, Policy{}, Dedupe{}, cfg_.passes);
-            r.migrate_passes += lr.migration.passes;
-            r.migrate_async_passes += lr.migration.async_passes;
-            r.migrate_sync_passes += lr.migration.sync_passes;
-            if (lr.ret == -EAGAIN)
-                continue;
-            r.ret = lr.ret;
-            if (r.ret == 0)
-                for (const auto& pr : pofs)
-                    r.folios.push_back(id_of(*pr.folio));
-            break;
-        }
-        if (r.gup_attempts > cfg_.max_gup_attempts) {
-            r.gup_attempts = cfg_.max_gup_attempts;
-            r.ret = -EAGAIN;
-        }
+            ::foliorc::detail::fail(errc::wrong_state, 0, "pin_user_pages: range past the vma");
+        env e(*this, cpu, v, page, npages);
+        std::vector<page_ref<folio_type>> pages;
+        const gup_longterm_result g = ::foliorc::pin_user_pages_longterm<model_rules>(
+            pages, e, Policy{}, Dedupe{}, {.passes = cfg_.passes, .max_attempts = cfg_.max_gup_attempts});
+        r.ret = g.ret > 0 ? 0 : static_cast<int>(g.ret);
+        r.gup_attempts = g.attempts;
+        r.migrate_passes = g.migration.passes;
+        r.migrate_async_passes = g.migration.async_passes;
+        r.migrate_sync_passes = g.migration.sync_passes;
+        if (r.ret == 0)
+            for (const auto& pr : pages)
+                r.folios.push_back(id_of(*pr.folio));
         r.local_drains = e.local_drains;
         r.drain_alls = e.drain_alls;
         r.wasted_drains = e.wasted;
@@ -299,11 +294,28 @@ private:
         using base = gup_env<folio_type, Capacity>;
 
     public:
-        env(kernel& k, unsigned cpu) : base(k.caches_, cpu), k_(k) {}
-        const std::vector<page_ref<folio_type>>* pofs = nullptr;
+        env(kernel& k, unsigned cpu, int v, unsigned first, unsigned npages)
+            : base(k.caches_, cpu), k_(k), vma_(v), first_(first), npages_(npages)
+        {
+        }
         long wasted = 0;
         long local_drains = 0; // the drains collect asked for (migration drains on its own)
         long drain_alls = 0;
+
+        // __get_user_pages_locked under PF_MEMALLOC_PIN: each page faulted in if missing (the
+        // allocation avoids CMA and ZONE_MOVABLE), then try_grab_folio(FOLL_PIN | FOLL_LONGTERM).
+        long pin_pages(std::vector<page_ref<folio_type>>& pages)
+        {
+            pages.clear();
+            for (unsigned p = first_; p < first_ + npages_; ++p) {
+                const int id = k_.fault_locked(this->cpu(), vma_, p, true);
+                folio_type& f = k_.folio(id);
+                ::foliorc::try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
+                pages.push_back(page_ref<folio_type>{&f});
+            }
+            pofs_ = &pages;
+            return static_cast<long>(pages.size());
+        }
 
         void lru_add_drain()
         {
@@ -316,6 +328,8 @@ private:
             priced([&] { base::lru_add_drain_all(); });
         }
 
+        // Migration walks this kernel's vmas (VM_LOCKED per vma), with the steps of
+        // model/migration.hpp that gup_env runs on a folio without vmas.
         void try_to_migrate(folio_type& f) { k_.try_to_migrate(this->cpu(), f); }
         void remove_migration_ptes(folio_type& f) { k_.remove_migration_ptes(this->cpu(), f, f); }
         void move_to_new_folio(folio_type& f) { k_.move_to_new_folio(this->cpu(), f); }
@@ -327,9 +341,9 @@ private:
         {
             auto unpinnable_refs = [&] {
                 long refs = 0;
-                for (const auto& e : *pofs)
-                    if (!folio_is_longterm_pinnable(*e.folio))
-                        refs += e.folio->ref_count();
+                for (const auto& e : *pofs_)
+                    if (!::foliorc::folio_is_longterm_pinnable(*e.folio))
+                        refs += ::foliorc::folio_ref_count(*e.folio);
                 return refs;
             };
             const long before = unpinnable_refs();
@@ -337,12 +351,15 @@ private:
             wasted += unpinnable_refs() == before;
         }
         kernel& k_;
+        int vma_;
+        unsigned first_, npages_;
+        const std::vector<page_ref<folio_type>>* pofs_ = nullptr;
     };
 
     void begin(unsigned cpu)
     {
         if (cpu >= cfg_.nr_cpus)
-            throw std::out_of_range("kernel: no CPU " + std::to_string(cpu));
+            ::foliorc::detail::fail(errc::wrong_state, 0, "kernel: no CPU " + std::to_string(cpu));
         trace_.cpu = cpu;
         ++trace_.step;
     }
@@ -366,7 +383,7 @@ private:
     {
         vma& m = vmas_.at(std::size_t(v));
         if (!m.mapped)
-            throw std::logic_error("vma " + std::to_string(v) + " is unmapped");
+            ::foliorc::detail::fail(errc::wrong_state, 0, "vma " + std::to_string(v) + " is unmapped");
         return m;
     }
     file& file_mut(int f) { return files_.at(std::size_t(f)); }
@@ -433,7 +450,7 @@ private:
     {
         vma& m = vma_mut(v);
         if (page >= m.npages)
-            throw std::out_of_range("fault: page past the vma");
+            ::foliorc::detail::fail(errc::wrong_state, 0, "fault: page past the vma");
         if (m.pte[page] >= 0)
             return m.pte[page];
         if (m.file >= 0) {
@@ -475,31 +492,27 @@ private:
 
     // ---- migration (mm/migrate.c, mm/rmap.c) ----
 
-    // try_to_migrate / try_to_migrate_one (mm/rmap.c, 6.12.117), per PTE: the rmap goes
-    // (munlock_vma_folio queues a munlock in a VM_LOCKED vma), then `if (vma->vm_flags &
-    // VM_LOCKED) mlock_drain_local();`, then folio_put of the PTE's reference. PAGE_WAS_MLOCKED
-    // is read before (migrate_folio_unmap).
+    // ---- migration (mm/migrate.c, mm/rmap.c): the steps are model/migration.hpp's ----
+
+    // try_to_migrate: try_to_migrate_one for each PTE of f in every vma, VM_LOCKED per vma.
+    // PAGE_WAS_MLOCKED is read before (migrate_folio_unmap).
     void try_to_migrate(unsigned cpu, folio_type& f)
     {
         const int id = id_of(f);
-        if (f.test(pg::mlocked))
+        if (::foliorc::folio_test(f, pg::mlocked))
             was_mlocked_.push_back(id);
         for (std::size_t v = 0; v < vmas_.size(); ++v) {
             vma& m = vmas_[v];
             for (unsigned p = 0; p < m.npages; ++p)
                 if (m.pte[p] == id) {
-                    rmap_remove(cpu, m, f, "try_to_migrate_one", holder::caller);
                     m.pte[p] = -1;
                     migration_entries_.push_back({int(v), p, id});
-                    if (m.locked)
-                        caches_.mlock_drain_local(cpu);
-                    ::foliorc::folio_put(f, holder::caller, "try_to_migrate_one");
+                    model::try_to_migrate_one(caches_, cpu, f, m.locked);
                 }
         }
     }
-    // remove_migration_ptes / remove_migration_pte, per migration entry of `src`: folio_get on
-    // dst, the rmap takes that reference over (mlock_vma_folio in a VM_LOCKED vma), then
-    // mlock_drain_local for a VM_LOCKED vma. dst is src itself when migration failed.
+    // remove_migration_ptes: remove_migration_pte for each migration entry of `src`, mapping
+    // dst (src itself when migration failed).
     void remove_migration_ptes(unsigned cpu, folio_type& src, folio_type& dst)
     {
         const int sid = id_of(src);
@@ -514,15 +527,10 @@ private:
         for (const migration_entry& me : mine) {
             vma& m = vmas_[std::size_t(me.vma)];
             m.pte[me.page] = id_of(dst);
-            ::foliorc::folio_get(dst, holder::caller, "remove_migration_pte");
-            rmap_add(cpu, m, dst, "remove_migration_pte");
-            if (m.locked)
-                caches_.mlock_drain_local(cpu);
+            model::remove_migration_pte(caches_, cpu, dst, m.locked);
         }
     }
-    // The check passed. move_to_new_folio -> __migrate_folio (folio_migrate_mapping: the page
-    // cache's references move to dst, the source keeps expected - nr; the private data's
-    // reference moves with folio_detach_private / folio_attach_private), then
+    // The check passed. move_to_new_folio -> __migrate_folio (folio_migrate_mapping), then
     // migrate_folio_move (6.12.117): folio_add_lru(dst); lru_add_drain() if the source was
     // mlocked; remove_migration_ptes(src, dst); folio_put(dst); migrate_folio_done(src) drops
     // the isolation reference and frees the source. dst is allocated outside CMA and
@@ -530,36 +538,9 @@ private:
     void move_to_new_folio(unsigned cpu, folio_type& src)
     {
         folio_type& dst = alloc_migration_target();
-        const int n = src.nr_pages();
         const bool mlocked = std::find(was_mlocked_.begin(), was_mlocked_.end(), id_of(src)) !=
                              was_mlocked_.end();
-        typename folio_type::change out{"folio_migrate_mapping"}, in{"folio_migrate_mapping"};
-        const flag_set carried{pg::uptodate, pg::dirty, pg::referenced, pg::active, pg::workingset,
-                               pg::unevictable, pg::mlocked, pg::swapbacked};
-        in.set = src.flags() & carried;
-        if (src.mapping()) {
-            in.remap_to(*src.mapping());
-            out.unmap_mapping();
-        }
-        if (src.mapping_kind_() == mapping_kind::file) {
-            out.ref(holder::page_cache, -n);
-            in.ref(holder::page_cache, n);
-        }
-        if (src.anon() && swapcache_bit(src.flags())) {
-            out.clear.set(pg::swapcache);
-            out.ref(holder::swap_cache, -n);
-            in.set.set(pg::swapcache);
-            in.ref(holder::swap_cache, n);
-        }
-        if (src.anon())
-            out.clear.set(pg::anon_exclusive);
-        const bool priv = src.test(pg::private_);
-        src.apply(out);
-        dst.apply(in);
-        if (priv) { // folio_attach_private(dst, folio_detach_private(src))
-            ::foliorc::folio_detach_private(src);
-            ::foliorc::folio_attach_private(dst);
-        }
+        model::folio_migrate_mapping(src, dst, src.mapping());
         for (auto& fl : files_)
             for (auto& [index, id] : fl.cache)
                 if (id == id_of(src))
@@ -592,12 +573,28 @@ private:
     std::uint64_t next_pfn_[3] = {0, 0, 0};
 };
 
-// A model of kernel preset K (foliorc::kernels): its migration rule set, drain policy, dedupe
-// and batch capacity as template arguments, its PG_lru era, drain-all and migration passes in
-// the configuration from config_for<K>().
-template <class K>
-using kernel_for = kernel<typename K::migrate_rules, typename K::policy, typename K::dedupe,
-                          K::batch_capacity>;
+namespace detail {
+template <class Drain, class Migrate>
+using rules_for = std::conditional_t<std::same_as<Drain, Migrate>, Migrate, split_rules<Drain, Migrate>>;
+template <class K, class P>
+struct drain_rules_of {
+    using type = typename K::drain_rules;
+};
+template <class K, class P>
+    requires requires { typename P::rules; }
+struct drain_rules_of<K, P> {
+    using type = typename P::rules;
+};
+} // namespace detail
+
+// A model of kernel preset K (foliorc::kernels): its rule sets (split_rules where the drain check
+// and migration use two), drain policy, dedupe and batch capacity as template arguments; its
+// PG_lru era, drain-all and migration passes in the configuration from config_for<K>(). A
+// what-if drain policy P replaces K's own: P's rule set (if it names one) then does the drain
+// check, and migration keeps K's.
+template <class K, drain_policy P = typename K::policy>
+using kernel_for = kernel<detail::rules_for<typename detail::drain_rules_of<K, P>::type, typename K::migrate_rules>,
+                          P, typename K::dedupe, K::batch_capacity>;
 
 template <class K>
 constexpr kernel_config config_for(unsigned nr_cpus = 2) noexcept
