@@ -163,17 +163,17 @@ migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes =
         for (int pass = 0; pass < passes.sync && !std::ranges::empty(list); ++pass) {
             ++r.sync_passes;
             int retry = 0;
-            detail::list_erase_if(list, [&](F* folio) {
-                if (!detail::migrate_unmap(env, *folio, r)) {
+            detail::list_erase_if(list, [&](F* f) {
+                if (!detail::migrate_unmap(env, *f, r)) {
                     ++retry;
                     return false;
                 }
-                if (::foliorc::folio_migrate_refs_check<R>(*folio) == 0) {
-                    env.move_to_new_folio(*folio);
+                if (::foliorc::folio_migrate_refs_check<R>(*f) == 0) {
+                    env.move_to_new_folio(*f);
                     ++r.nr_succeeded;
                     return true;
                 }
-                env.remove_migration_ptes(*folio);
+                env.remove_migration_ptes(*f);
                 ++r.eagain;
                 ++retry;
                 return false;
@@ -270,8 +270,8 @@ longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrat
     if (r.ret != 0) // pofs_unpin: entries not yet cleared still hold their pins
         for (; it != end; ++it)
             env.unpin(*it);
-    for (auto* folio : env.movable_list())
-        env.putback(*folio);
+    for (auto* isolated : env.movable_list())
+        env.putback(*isolated);
     env.movable_list().clear();
     if (r.ret == 0)
         r.ret = -EAGAIN;
