@@ -174,8 +174,8 @@ private:
     // The folio's current values, as every check reads them.
     constexpr folio_values<typename Mapping::fs_type> values() const noexcept
     {
-        return {pfn_, order_, type_, flags_, kind_,
-                kind_ == mapping_kind::file && mapping_ ? &mapping_->fs : nullptr,
+        const bool file = kind_ == mapping_kind::file; // then mapping_ is set: no pointer test
+        return {pfn_, order_, type_, flags_, kind_, file ? &mapping_->fs : nullptr, file,
                 ref_count(), mapcount_, pincount_};
     }
 
@@ -260,7 +260,7 @@ struct folio_traits<basic_folio<R, M, L>> {
     static constexpr migratetype pageblock_mt(const F& f) noexcept { return f.mt(); }
     static constexpr const typename M::fs_type* fs(const F& f) noexcept
     {
-        return f.mapping_kind_() == mapping_kind::file && f.mapping() ? &f.mapping()->fs : nullptr;
+        return f.mapping_kind_() == mapping_kind::file ? &f.mapping()->fs : nullptr;
     }
     static constexpr bool hugetlb_migratable(const F& f) noexcept { return f.hugetlb_migratable(); }
 

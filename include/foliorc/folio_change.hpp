@@ -41,6 +41,11 @@ struct folio_change {
     bool remap = false;
     const Mapping* mapping = nullptr;
     mapping_kind kind = mapping_kind::none; // of *mapping, when remap
+    // The filesystem of the new mapping, when remap to a file mapping: set from the reference
+    // (fs_known), so that no check ever tests a pointer (which under sanitizers is not a
+    // constant expression).
+    const typename Mapping::fs_type* fs = nullptr;
+    bool fs_known = false;
     std::int8_t hugetlb_migratable = -1;     // -1 unchanged, 0 clear, 1 set (HPG_migratable)
 
     // Points folio->mapping at m (the kind is read from the reference, never by testing a
@@ -50,6 +55,8 @@ struct folio_change {
         remap = true;
         mapping = &m;
         kind = m.kind;
+        fs = &m.fs;
+        fs_known = m.kind == mapping_kind::file;
         return *this;
     }
     constexpr folio_change& unmap_mapping() noexcept
@@ -57,6 +64,8 @@ struct folio_change {
         remap = true;
         mapping = nullptr;
         kind = mapping_kind::none;
+        fs = nullptr;
+        fs_known = false;
         return *this;
     }
 
@@ -95,8 +104,8 @@ struct folio_state {
 };
 
 // The values every check reads, for any folio type. `fs` is the filesystem of a page-cache
-// folio where it is known (basic_folio always; a caller's type through folio_traits::fs), else
-// null, and the filesystem-specific checks are skipped.
+// folio where it is known (fs_known: basic_folio always; a caller's type through
+// folio_traits::fs); where it is not, the filesystem-specific checks are skipped.
 template <class Fs>
 struct folio_values {
     std::uint64_t pfn = 0;
@@ -105,6 +114,7 @@ struct folio_values {
     flag_set flags{};
     mapping_kind kind = mapping_kind::none;
     const Fs* fs = nullptr;
+    bool fs_known = false;
     int refcount = 0;
     int mapcount = 0;
     int pincount = 0;
@@ -140,9 +150,8 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
 #if FOLIORC_CHECKS
     const flag_set flags = (b.flags - c.clear) | c.set;
     const mapping_kind kind = c.remap ? c.kind : b.kind;
-    const Fs* fs = b.fs;
-    if (c.remap)
-        fs = c.mapping && c.kind == mapping_kind::file ? &c.mapping->fs : nullptr;
+    const Fs* fs = c.remap ? c.fs : b.fs;
+    const bool fs_known = c.remap ? c.fs_known : b.fs_known;
     const int refcount = b.refcount + c.ref_delta_total();
     const int mapcount = b.mapcount + c.mapcount;
     const int pincount = b.pincount + c.pincount;
@@ -189,17 +198,17 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
         fail_(errc::swapcache_without_swapbacked,
               "PG_swapcache (owner_priv_1) on an anon folio that is not swapbacked");
     const bool file = kind == mapping_kind::file;
-    if (file && fs && flags.test(pg::swapbacked) && !fs->swapbacked)
+    if (file && fs_known && flags.test(pg::swapbacked) && !fs->swapbacked)
         fail_(errc::flags_conflict, "PG_swapbacked on a page-cache folio of " +
                                         std::string(fs->name) + ", which is not swap-backed");
     if (flags.test(pg::private_)) {
         if (anon)
             fail_(errc::private_on_anon, "PG_private on an anon folio");
-        if (file && fs && !fs->uses_private)
+        if (file && fs_known && !fs->uses_private)
             fail_(errc::private_not_used_by_fs, "PG_private on a folio of " + std::string(fs->name) +
                                                     ", which attaches no private data");
     }
-    if (flags.test(pg::private_2) && file && fs && !fs->uses_private_2)
+    if (flags.test(pg::private_2) && file && fs_known && !fs->uses_private_2)
         fail_(errc::private_2_not_used_by_fs,
               "PG_private_2 on a folio of " + std::string(fs->name) + ", which never sets it");
     if (flags.test(pg::active) && flags.test(pg::unevictable))
@@ -222,7 +231,7 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
         expect(holder::page_cache, file ? n : 0, "the mapping");
         expect(holder::swap_cache, swapcache_bit(flags) ? n : 0, "PG_swapcache");
         expect(holder::private_, flags.test(pg::private_) ? 1 : 0, "PG_private");
-        expect(holder::private_2, flags.test(pg::private_2) && file && fs && fs->private_2_takes_ref ? 1 : 0,
+        expect(holder::private_2, flags.test(pg::private_2) && file && fs_known && fs->private_2_takes_ref ? 1 : 0,
                "PG_private_2 and the filesystem");
         if (mapcount != held_after(ledger, c, holder::pte, false))
             expect(holder::pte, mapcount, "mapcount");

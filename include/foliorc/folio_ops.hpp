@@ -45,8 +45,9 @@ constexpr folio_values<fs_t<F>> values_of(const F& f)
     for (std::size_t i = 0; i < pg_count; ++i)
         if (::foliorc::folio_test(f, static_cast<pg>(i)))
             flags.set(static_cast<pg>(i));
-    return {::foliorc::folio_pfn(f),       ::foliorc::folio_order(f),    ::foliorc::folio_page_type(f),
-            flags,                          ::foliorc::folio_raw_mapping(f), folio_fs(f),
+    const auto* fs = folio_fs(f);
+    return {::foliorc::folio_pfn(f), ::foliorc::folio_order(f), ::foliorc::folio_page_type(f),
+            flags, ::foliorc::folio_raw_mapping(f), fs, fs != nullptr,
             ::foliorc::folio_ref_count(f), ::foliorc::folio_mapcount(f), ::foliorc::folio_pincount(f)};
 }
 
@@ -98,8 +99,14 @@ constexpr bool private_2_takes_ref(const F& f)
     static_assert(folio_traits_fs<F>,
                   "folio_start_private_2 / folio_end_private_2 need to know whether the folio's "
                   "filesystem pairs PG_private_2 with a reference: give folio_traits<F>::fs(const F&)");
-    const auto* fs = folio_fs(f);
-    return fs && fs->private_2_takes_ref;
+    if (::foliorc::folio_raw_mapping(f) != mapping_kind::file)
+        return false;
+    if constexpr (writes_itself<F>)
+        return f.mapping()->fs.private_2_takes_ref; // a file folio's mapping is set
+    else {
+        const auto* fs = folio_fs(f);
+        return fs && fs->private_2_takes_ref;
+    }
 }
 
 } // namespace detail

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <deque>
+#include <list>
 
 #include "scenario_support.hpp"
 
@@ -91,6 +93,32 @@ TEST(MigratePages, StrayReferenceOnTheMigratingCpuIsDrainedByTryToMigrate)
     EXPECT_EQ(r.passes, 1);
     EXPECT_TRUE(list.empty());
     ASSERT_EQ(s.env.migrated().size(), 1u);
+}
+
+TEST(MigratePages, AnyListWithEraseWorks)
+{
+    // migrate_list: a std::list and a std::deque serve as the list. Two isolated shmem folios;
+    // the first keeps a stray transient reference and fails all 10 passes, the second moves in
+    // pass 1 and leaves the list; the failed one stays, in place.
+    auto run = [](auto list_tag) {
+        scenario s;
+        auto& a = s.fault(shmem_map, cpu_a);
+        auto& b = s.fault(shmem_map, cpu_a);
+        s.caches.lru_add_drain_cpu(cpu_a);
+        folio_get(a, holder::transient);
+        decltype(list_tag) list;
+        for (auto* p : {&a, &b}) {
+            EXPECT_TRUE(folio_isolate_lru(*p));
+            list.push_back(p);
+        }
+        const auto r = migrate_pages(list, s.env);
+        EXPECT_EQ(r.nr_succeeded, 1);
+        EXPECT_EQ(r.nr_failed, 1);
+        ASSERT_EQ(list.size(), 1u);
+        EXPECT_EQ(*list.begin(), &a);
+    };
+    run(std::list<full_folio*>{});
+    run(std::deque<full_folio*>{});
 }
 
 // The seed scenario end to end on CPU B (docs/kernel.md ("The pKVM failure"), steps 3-6).
