@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // Each code names the rule a refused operation would have broken. An operation that throws
@@ -86,8 +88,3 @@ inline std::string hex(std::uint64_t v)
 } // namespace detail
 
 } // namespace foliorc
-
-// FOLIORC_CHECKS=0 compiles the invariant checks out (benchmarks); errors then go undetected.
-#ifndef FOLIORC_CHECKS
-#define FOLIORC_CHECKS 1
-#endif

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // A page flag's identity. The first block is enum pageflags of 6.14+ in its order; the second

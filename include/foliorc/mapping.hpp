@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // What folio->mapping denotes. anon, ksm and movable_ops are the kernel's tagged pointers

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // enum pagetype in include/linux/page-flags.h; `none` is an untyped (ordinary) folio.

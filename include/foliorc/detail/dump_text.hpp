@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc::detail::dump {
 
 inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
