@@ -4,6 +4,7 @@
 #include <foliorc/batch.hpp>
 #include <foliorc/collect.hpp>
 #include <foliorc/concepts.hpp>
+#include <foliorc/config.hpp>
 #include <foliorc/drain_policy.hpp>
 #include <foliorc/dump.hpp>
 #include <foliorc/dump_format.hpp>
@@ -26,3 +27,4 @@
 #include <foliorc/queries.hpp>
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
+#include <foliorc/version.hpp>
