@@ -57,7 +57,7 @@ enum class dump_era : std::uint8_t { v4_19, v5_4, v5_7, v6_1, v6_12 };
 inline constexpr std::array<dump_era, 5> dump_eras{dump_era::v4_19, dump_era::v5_4, dump_era::v5_7,
                                                    dump_era::v6_1, dump_era::v6_12};
 
-constexpr std::string_view dump_era_name(dump_era e) noexcept
+[[nodiscard]] constexpr std::string_view dump_era_name(dump_era e) noexcept
 {
     switch (e) {
     case dump_era::v4_19: return "4.19";
@@ -404,7 +404,7 @@ std::pair<std::string, std::string> aops_and_dentry(const F& f, const dump_page_
 // dump_page(&folio->page, reason) as `era`'s kernel prints it, one line per pr_warn, each ending
 // in '\n' (no dmesg timestamps or log levels).
 template <folio_like F>
-std::string format_dump_page(const F& f, dump_era era, const dump_page_options& o = {})
+[[nodiscard]] std::string format_dump_page(const F& f, dump_era era, const dump_page_options& o = {})
 {
     namespace d = detail::dump_fmt;
     const d::page_words w = d::words_of(f, era, o);

@@ -28,9 +28,10 @@ enum class errc : std::uint8_t {
     pincount_state,              // pincount on a folio without one, or above refcount
     ledger_mismatch,             // structural references disagree with the folio's state
     pfn_out_of_range,            // a pfn past basic_folio::max_pfn
+    bad_argument,                // an argument outside its domain (a CPU, vma or page the model lacks)
 };
 
-constexpr std::string_view errc_name(errc e) noexcept
+[[nodiscard]] constexpr std::string_view errc_name(errc e) noexcept
 {
     switch (e) {
     case errc::refcount_underflow: return "refcount_underflow";
@@ -48,6 +49,7 @@ constexpr std::string_view errc_name(errc e) noexcept
     case errc::pincount_state: return "pincount_state";
     case errc::ledger_mismatch: return "ledger_mismatch";
     case errc::pfn_out_of_range: return "pfn_out_of_range";
+    case errc::bad_argument: return "bad_argument";
     }
     return "unknown";
 }

@@ -205,7 +205,7 @@ inline std::vector<std::string> likely_holders(const dump_facts& f, int unexpect
 }
 
 template <class Registry = kernel_rule_registry>
-dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = std::nullopt)
+[[nodiscard]] dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = std::nullopt)
 {
     dump_explanation e;
     e.facts = facts_of(d);

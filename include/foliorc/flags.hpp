@@ -92,14 +92,14 @@ inline constexpr std::array<pg_alias, 10> pg_aliases{{
 } // namespace detail
 
 // The name the kernel's %pGp format prints for the flag (6.12+ names).
-constexpr std::string_view pg_name(pg f) noexcept
+[[nodiscard]] constexpr std::string_view pg_name(pg f) noexcept
 {
     return detail::pg_names[static_cast<std::size_t>(f)];
 }
 
 // Parses a flag name as any era's dump_page printed it, or a kernel alias name (mappedtodisk,
 // owner_2, private_2, fscache, swapcache, error, slab, ...). Unknown names give nullopt.
-constexpr std::optional<pg> parse_pg(std::string_view name) noexcept
+[[nodiscard]] constexpr std::optional<pg> parse_pg(std::string_view name) noexcept
 {
     for (std::size_t i = 0; i < pg_count; ++i)
         if (detail::pg_names[i] == name)
@@ -127,13 +127,13 @@ public:
         return s;
     }
 
-    constexpr bool test(pg f) const noexcept { return (bits_ & bit(f)) != 0; }
+    [[nodiscard]] constexpr bool test(pg f) const noexcept { return (bits_ & bit(f)) != 0; }
     constexpr flag_set& set(pg f) noexcept { bits_ |= bit(f); return *this; }
     constexpr flag_set& clear(pg f) noexcept { bits_ &= ~bit(f); return *this; }
     constexpr flag_set& set(pg f, bool on) noexcept { return on ? set(f) : clear(f); }
-    constexpr std::uint32_t bits() const noexcept { return bits_; }
-    constexpr bool empty() const noexcept { return bits_ == 0; }
-    constexpr bool contains(flag_set o) const noexcept { return (bits_ & o.bits_) == o.bits_; }
+    [[nodiscard]] constexpr std::uint32_t bits() const noexcept { return bits_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
+    [[nodiscard]] constexpr bool contains(flag_set o) const noexcept { return (bits_ & o.bits_) == o.bits_; }
 
     constexpr flag_set operator|(flag_set o) const noexcept { return from_bits(bits_ | o.bits_); }
     constexpr flag_set operator&(flag_set o) const noexcept { return from_bits(bits_ & o.bits_); }
@@ -235,7 +235,7 @@ public:
     constexpr unsigned nr_pageflags() const noexcept { return nr_; }
 
     // The flags of a raw folio->flags word (as `flags: 0x...` or a `raw:` row prints it).
-    constexpr flag_set decode(std::uint64_t raw) const noexcept
+    [[nodiscard]] constexpr flag_set decode(std::uint64_t raw) const noexcept
     {
         flag_set s;
         for (std::size_t i = 0; i < pg_count; ++i)
@@ -373,7 +373,7 @@ inline constexpr const flag_layout& latest = v6_14;
 
 // The layout of a kernel version ("6.8", "6.12.117", "v5.19-rc1"); versions before 5.18 get
 // 5.18's, after the newest the newest's.
-constexpr const flag_layout& for_kernel(std::string_view version) noexcept
+[[nodiscard]] constexpr const flag_layout& for_kernel(std::string_view version) noexcept
 {
     unsigned major = 0, minor = 0;
     std::size_t i = (!version.empty() && version[0] == 'v') ? 1 : 0;

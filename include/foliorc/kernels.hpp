@@ -190,7 +190,7 @@ struct table<foliorc::detail::type_list<Ks...>> {
     static constexpr std::array<preset_info, sizeof...(Ks)> rows{info<Ks>()...};
 };
 
-constexpr std::optional<std::array<unsigned, 3>> parse_version(std::string_view v) noexcept
+[[nodiscard]] constexpr std::optional<std::array<unsigned, 3>> parse_version(std::string_view v) noexcept
 {
     if (!v.empty() && v[0] == 'v')
         v.remove_prefix(1);
@@ -226,7 +226,7 @@ struct lookup_result {
 // A version string ("6.15", "v6.12.117", "6.1.192-1", "6.16.3") to its preset: a stable
 // release whose source was read, else the mainline release of its series (with a warning for
 // a stable release: its backports are not modelled), else the nearest mainline release.
-inline std::optional<lookup_result> lookup(std::string_view version)
+[[nodiscard]] inline std::optional<lookup_result> lookup(std::string_view version)
 {
     const auto v = detail::parse_version(version);
     if (!v)

@@ -16,7 +16,7 @@ namespace foliorc {
 // itself never points at it.
 enum class mapping_kind : std::uint8_t { none, anon, ksm, movable_ops, file, swap };
 
-constexpr std::string_view mapping_kind_name(mapping_kind k) noexcept
+[[nodiscard]] constexpr std::string_view mapping_kind_name(mapping_kind k) noexcept
 {
     switch (k) {
     case mapping_kind::none: return "none";

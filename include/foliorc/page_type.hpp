@@ -33,12 +33,12 @@ inline constexpr std::array<std::string_view, page_type_count> page_type_names{
 };
 } // namespace detail
 
-constexpr std::string_view page_type_name(page_type t) noexcept
+[[nodiscard]] constexpr std::string_view page_type_name(page_type t) noexcept
 {
     return detail::page_type_names[static_cast<std::size_t>(t)];
 }
 
-constexpr std::optional<page_type> parse_page_type(std::string_view name) noexcept
+[[nodiscard]] constexpr std::optional<page_type> parse_page_type(std::string_view name) noexcept
 {
     for (std::size_t i = 0; i < page_type_count; ++i)
         if (detail::page_type_names[i] == name)
@@ -61,7 +61,7 @@ constexpr unsigned max_order(page_type t) noexcept
 // enum zone_type (x86-64 without HIGHMEM).
 enum class zone_type : std::uint8_t { dma, dma32, normal, movable, device };
 
-constexpr std::string_view zone_name(zone_type z) noexcept
+[[nodiscard]] constexpr std::string_view zone_name(zone_type z) noexcept
 {
     constexpr std::array<std::string_view, 5> names{"DMA", "DMA32", "Normal", "Movable", "Device"};
     return names[static_cast<std::size_t>(z)];
@@ -71,7 +71,7 @@ constexpr std::string_view zone_name(zone_type z) noexcept
 // (docs/kernel.md ("dump_page output"), the mt= field of page_ref tracepoints).
 enum class migratetype : std::uint8_t { unmovable, movable, reclaimable, highatomic, cma, isolate };
 
-constexpr std::string_view migratetype_name(migratetype m) noexcept
+[[nodiscard]] constexpr std::string_view migratetype_name(migratetype m) noexcept
 {
     constexpr std::array<std::string_view, 6> names{"Unmovable", "Movable", "Reclaimable",
                                                     "HighAtomic", "CMA", "Isolate"};

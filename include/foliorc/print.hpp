@@ -240,7 +240,7 @@ std::ostream& print(std::ostream& os, const F& f)
 }
 
 template <folio_like F>
-std::string to_string(const F& f)
+[[nodiscard]] std::string to_string(const F& f)
 {
     std::ostringstream s;
     foliorc::print(s, f);

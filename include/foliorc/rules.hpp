@@ -241,10 +241,11 @@ using stable_rule_sets = rule_set_list<rules::v6_1_stable>;
 template <rule_set R>
 struct expected_ref_count_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return R::expected(f, ignore_warnings{});
     }
+    // Not [[nodiscard]]: a call made only to collect the warnings it reports is fine.
     template <folio_like F, class Warn>
     constexpr int operator()(const F& f, Warn&& warn) const
     {
@@ -259,7 +260,7 @@ inline constexpr expected_ref_count_fn<R> expected_ref_count{};
 template <rule_set R>
 struct expected_without_caller_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return ::foliorc::expected_ref_count<R>(f) - (R::includes_caller_ref ? 1 : 0) +
                (R::counts_mapcount ? 0 : ::foliorc::folio_mapcount(f));
@@ -273,7 +274,7 @@ inline constexpr expected_without_caller_fn<R> expected_without_caller{};
 template <rule_set R>
 struct migration_expected_refs_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return ::foliorc::expected_ref_count<R>(f) -
                (R::counts_mapcount ? ::foliorc::folio_mapcount(f) : 0) + (R::includes_caller_ref ? 0 : 1);

@@ -50,7 +50,7 @@ enum class dump_layout : std::uint8_t {
     folio,         // 6.9+: "page: refcount:" without a pointer, "head: order:N mapcount:N ..."
 };
 
-inline constexpr std::string_view dump_layout_name(dump_layout e) noexcept
+[[nodiscard]] inline constexpr std::string_view dump_layout_name(dump_layout e) noexcept
 {
     switch (e) {
     case dump_layout::page_flags: return "page_flags";

@@ -90,7 +90,7 @@ constexpr bool counted_by_latest(const F& f, holder h)
 // caller's reference excluded, mapcount included), the unexpected references (refcount -
 // expected - caller_refs), and who holds them: exactly, from the ledger, when the folio has one.
 template <class Registry = kernel_rule_registry, folio_like F>
-folio_explanation explain(const F& f, int caller_refs = 0)
+[[nodiscard]] folio_explanation explain(const F& f, int caller_refs = 0)
 {
     folio_explanation e;
     e.facts = foliorc::facts_of_folio(f);
