@@ -198,10 +198,10 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
             ++dumps_read;
             heldout_read += heldout;
             auto check = [&](const char* field, bool ok) {
-                for (auto* m : {&fields, heldout ? &heldout_fields : nullptr}) {
-                    if (!m)
+                for (auto* tally : {&fields, heldout ? &heldout_fields : nullptr}) {
+                    if (!tally)
                         continue;
-                    auto& t = (*m)[field];
+                    auto& t = (*tally)[field];
                     ++t.checked;
                     t.agreed += ok;
                 }
