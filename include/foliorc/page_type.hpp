@@ -24,12 +24,13 @@ enum class page_type : std::uint8_t {
     large_kmalloc,
 };
 
-inline constexpr std::size_t page_type_count = static_cast<std::size_t>(page_type::large_kmalloc) + 1;
+inline constexpr std::size_t page_type_count =
+    static_cast<std::size_t>(page_type::large_kmalloc) + 1;
 
 namespace detail {
 inline constexpr std::array<std::string_view, page_type_count> page_type_names{
-    "none", "buddy", "offline", "table", "guard", "hugetlb", "slab", "zsmalloc", "unaccepted",
-    "large_kmalloc",
+    "none",    "buddy", "offline",  "table",      "guard",
+    "hugetlb", "slab",  "zsmalloc", "unaccepted", "large_kmalloc",
 };
 } // namespace detail
 
@@ -47,7 +48,10 @@ inline constexpr std::array<std::string_view, page_type_count> page_type_names{
 }
 
 // page_has_type(): any type but none.
-constexpr bool is_typed(page_type t) noexcept { return t != page_type::none; }
+constexpr bool is_typed(page_type t) noexcept
+{
+    return t != page_type::none;
+}
 
 // MAX_PAGE_ORDER is 10 on x86-64 (a buddy folio up to 4 MiB); hugetlb goes to PUD size, order 18.
 inline constexpr unsigned max_page_order = 10;
@@ -73,8 +77,8 @@ enum class migratetype : std::uint8_t { unmovable, movable, reclaimable, highato
 
 [[nodiscard]] constexpr std::string_view migratetype_name(migratetype m) noexcept
 {
-    constexpr std::array<std::string_view, 6> names{"Unmovable", "Movable", "Reclaimable",
-                                                    "HighAtomic", "CMA", "Isolate"};
+    constexpr std::array<std::string_view, 6> names{"Unmovable",  "Movable", "Reclaimable",
+                                                    "HighAtomic", "CMA",     "Isolate"};
     return names[static_cast<std::size_t>(m)];
 }
 

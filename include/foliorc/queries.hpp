@@ -129,7 +129,8 @@ struct folio_test_swapcache_fn {
     template <folio_like F>
     [[nodiscard]] constexpr bool operator()(const F& f) const
     {
-        return ::foliorc::folio_test(f, pg::owner_priv_1) && ::foliorc::folio_test(f, pg::swapbacked);
+        return ::foliorc::folio_test(f, pg::owner_priv_1) &&
+               ::foliorc::folio_test(f, pg::swapbacked);
     }
 };
 inline constexpr folio_test_swapcache_fn folio_test_swapcache{};

@@ -7,10 +7,11 @@
 #include <cstdio>
 #include <string_view>
 
-static_assert(FOLIORC_VERSION ==
-                  FOLIORC_VERSION_MAJOR * 10000 + FOLIORC_VERSION_MINOR * 100 + FOLIORC_VERSION_PATCH,
+static_assert(FOLIORC_VERSION == FOLIORC_VERSION_MAJOR * 10000 + FOLIORC_VERSION_MINOR * 100 +
+                                     FOLIORC_VERSION_PATCH,
               "FOLIORC_VERSION is MAJOR * 10000 + MINOR * 100 + PATCH");
-static_assert(foliorc::version.number == FOLIORC_VERSION && foliorc::version.major == FOLIORC_VERSION_MAJOR &&
+static_assert(foliorc::version.number == FOLIORC_VERSION &&
+                  foliorc::version.major == FOLIORC_VERSION_MAJOR &&
                   foliorc::version.minor == FOLIORC_VERSION_MINOR &&
                   foliorc::version.patch == FOLIORC_VERSION_PATCH,
               "foliorc::version agrees with the macros");
@@ -30,7 +31,6 @@ int main()
     // page cache 1 = (mapping != NULL) << 0 under folio_expected_ref_count (86ebd50224c0).
     const bool ok = f.ref_count() == 1 && expected_ref_count<rules::latest>(f) == 1;
     std::printf("consumer: foliorc %s, refcount %d, expected %d: %s\n", FOLIORC_VERSION_STRING,
-                f.ref_count(),
-                expected_ref_count<rules::latest>(f), ok ? "ok" : "MISMATCH");
+                f.ref_count(), expected_ref_count<rules::latest>(f), ok ? "ok" : "MISMATCH");
     return ok ? 0 : 1;
 }

@@ -202,8 +202,9 @@ TEST(Errors, PinErrors)
                                [](full_folio& x) { unpin_folio(x); });
     expect_refused<full_folio>(f, errc::wrong_state,
                                [](full_folio& x) { try_grab_folio(x, 1, FOLL_GET | FOLL_PIN); });
-    expect_refused<full_folio>(f, errc::wrong_state,
-                               [](full_folio& x) { try_grab_folio(x, 1, FOLL_GET | FOLL_LONGTERM); });
+    expect_refused<full_folio>(f, errc::wrong_state, [](full_folio& x) {
+        try_grab_folio(x, 1, FOLL_GET | FOLL_LONGTERM);
+    });
     folio_put(f);
     expect_refused<full_folio>(f, errc::wrong_state,
                                [](full_folio& x) { try_grab_folio(x, 1, FOLL_PIN); });

@@ -5,7 +5,11 @@
 
 #include <typeinfo>
 
-int foliorc_odr_a() { return foliorc::expected_ref_count<foliorc::rules::latest>(foliorc::folio(foliorc::folio::state{})); }
+int foliorc_odr_a()
+{
+    return foliorc::expected_ref_count<foliorc::rules::latest>(
+        foliorc::folio(foliorc::folio::state{}));
+}
 
 // A put on a folio whose refcount is already 0, in a checked translation unit: refused with
 // refcount_underflow, the folio left at 0. Returns whether that happened.
@@ -21,4 +25,7 @@ bool foliorc_odr_checked_underflow_refused()
     return false;
 }
 
-const char* foliorc_odr_checked_folio_type() { return typeid(foliorc::folio).name(); }
+const char* foliorc_odr_checked_folio_type()
+{
+    return typeid(foliorc::folio).name();
+}

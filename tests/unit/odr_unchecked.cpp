@@ -24,4 +24,7 @@ int foliorc_odr_unchecked_underflow_refcount()
     }
 }
 
-const char* foliorc_odr_unchecked_folio_type() { return typeid(foliorc::folio).name(); }
+const char* foliorc_odr_unchecked_folio_type()
+{
+    return typeid(foliorc::folio).name();
+}
