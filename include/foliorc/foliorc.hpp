@@ -1,4 +1,6 @@
-// foliorc/foliorc.hpp — umbrella: every public header.
+// foliorc/foliorc.hpp — umbrella: every public header but two. Not testing/gtest.hpp (it needs
+// GoogleTest) and not version.hpp: `foliorc::version` would collide with a local `version` in
+// code that says `using namespace foliorc` (a -Wshadow warning); include it where it is wanted.
 #pragma once
 
 #include <foliorc/batch.hpp>
@@ -27,4 +29,3 @@
 #include <foliorc/queries.hpp>
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
-#include <foliorc/version.hpp>
