@@ -38,7 +38,8 @@ rc::Gen<setup> gen_setup()
                                        rc::gen::set(&folio_spec::state, rc::gen::inRange(0, 4)),
                                        rc::gen::set(&folio_spec::cpu, rc::gen::inRange(0, 2)));
         return rc::gen::build<setup>(
-            rc::gen::set(&setup::folios, rc::gen::container<std::vector<folio_spec>>(n, spec)),
+            rc::gen::set(&setup::folios, rc::gen::container<std::vector<folio_spec>>(
+                                             static_cast<std::size_t>(n), spec)),
             rc::gen::set(&setup::pofs,
                          rc::gen::nonEmpty(rc::gen::container<std::vector<std::pair<int, int>>>(
                              rc::gen::pair(rc::gen::inRange(0, n), rc::gen::inRange(0, 4))))),

@@ -27,10 +27,12 @@ void apply_op(full_folio& f, op o)
     case 0: folio_get(f, holder::transient); break;
     case 1: folio_put(f, holder::transient); break;
     case 2:
-        folio_get(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add, a % 3));
+        folio_get(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add,
+                                  static_cast<unsigned>(a % 3)));
         break;
     case 3:
-        folio_put(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add, a % 3));
+        folio_put(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add,
+                                  static_cast<unsigned>(a % 3)));
         break;
     case 4: filemap_add_folio(f, *file_maps[a % 4]); break;
     case 5: folio_add_new_anon_rmap(f, a % 2 ? ksm_mapping : anon_mapping, 1 + a % 3); break;
