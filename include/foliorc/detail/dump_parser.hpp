@@ -104,18 +104,19 @@ private:
     bool body_seen_ = false; // a line describing the page besides line 1 and the reason
     std::size_t mapping_digits_ = 0;
 
-    void diag(std::vector<parse_error>& to, const logical_line& l, std::size_t pos, std::string msg)
+    void diag(std::vector<parse_error>& to, const logical_line& l, std::size_t pos,
+              const std::string& msg)
     {
         const auto [ln, col] = l.where(pos);
-        to.push_back({ln, col, std::move(msg)});
+        to.push_back({ln, col, msg});
     }
-    void error(const logical_line& l, std::size_t pos, std::string msg)
+    void error(const logical_line& l, std::size_t pos, const std::string& msg)
     {
-        diag(result_.errors, l, pos, std::move(msg));
+        diag(result_.errors, l, pos, msg);
     }
-    void warning(const logical_line& l, std::size_t pos, std::string msg)
+    void warning(const logical_line& l, std::size_t pos, const std::string& msg)
     {
-        diag(result_.warnings, l, pos, std::move(msg));
+        diag(result_.warnings, l, pos, msg);
     }
 
     void finish()
@@ -674,7 +675,7 @@ private:
             return false;
         const std::string_view rest = line.substr(p);
         const std::size_t colon = rest.find(": ");
-        if (colon == std::string_view::npos || colon >= 40 ||
+        if (colon >= 40 || // npos included: no ": " at all
             rest.substr(0, colon).find(' ') != std::string_view::npos)
             return false;
         logical_line l;
