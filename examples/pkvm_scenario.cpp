@@ -93,12 +93,12 @@ int run(options& o)
             write_event_json(std::cout, e, P::name);
             std::cout << '\n';
         }
-        std::cout << R"({"type":"result","kernel":")" << o.kernel_used << R"(","policy":")" << P::name
-                  << R"(","scenario":")" << o.scenario
-                  << R"(","result":")" << errno_name(r.ret) << R"(","errno":)" << r.ret
-                  << R"(,"drain_local":)" << r.local_drains << R"(,"drain_all":)" << r.drain_alls
-                  << R"(,"wasted_drains":)" << r.wasted_drains << R"(,"migrate_passes":)"
-                  << r.migrate_passes << R"(,"migrate_async_passes":)" << r.migrate_async_passes
+        std::cout << R"({"type":"result","kernel":")" << o.kernel_used << R"(","policy":")"
+                  << P::name << R"(","scenario":")" << o.scenario << R"(","result":")"
+                  << errno_name(r.ret) << R"(","errno":)" << r.ret << R"(,"drain_local":)"
+                  << r.local_drains << R"(,"drain_all":)" << r.drain_alls << R"(,"wasted_drains":)"
+                  << r.wasted_drains << R"(,"migrate_passes":)" << r.migrate_passes
+                  << R"(,"migrate_async_passes":)" << r.migrate_async_passes
                   << R"(,"migrate_sync_passes":)" << r.migrate_sync_passes << R"(,"gup_attempts":)"
                   << r.gup_attempts << "}\n";
         return r.ret;
@@ -117,7 +117,8 @@ int run(options& o)
                     now, (unsigned long long)k.folio(now).pfn(),
                     folio_is_longterm_pinnable(k.folio(now)) ? "pinnable" : "unpinnable", x,
                     k.folio(x).ref_count());
-    std::printf("           flags of folio %d: %s\n", now, flags_text(k.folio(now).flags()).c_str());
+    std::printf("           flags of folio %d: %s\n", now,
+                flags_text(k.folio(now).flags()).c_str());
     std::printf("result: %-7.*s errno %d, lru_add_drain %ld, lru_add_drain_all %ld (wasted %ld), "
                 "migrate passes %d (%d async + %d sync), gup attempts %d\n",
                 int(errno_name(r.ret).size()), errno_name(r.ret).data(), r.ret, r.local_drains,
@@ -156,7 +157,8 @@ int main(int argc, char** argv)
         return 2;
     }
     bool found = false;
-    const std::string version = o.kernel == "latest" ? std::string(kernels::latest::version) : o.kernel;
+    const std::string version =
+        o.kernel == "latest" ? std::string(kernels::latest::version) : o.kernel;
     const auto looked = kernels::with_preset(version, [&]<class K>() {
         o.kernel_used = std::string(K::version);
         if (!o.json)

@@ -56,7 +56,10 @@ struct foliorc::folio_traits<sim::page> {
         default: return mapping_kind::file;
         }
     }
-    static constexpr page_type type(const sim::page& p) { return p.slab ? page_type::slab : page_type::none; }
+    static constexpr page_type type(const sim::page& p)
+    {
+        return p.slab ? page_type::slab : page_type::none;
+    }
     static constexpr std::uint64_t pfn(const sim::page& p) { return p.pfn; }
 };
 static_assert(foliorc::folio_like<sim::page>);
@@ -75,8 +78,11 @@ struct sample {
 
 sample ext4_with_buffers()
 {
-    sim::page p{.flags = 1ul << sim::PG_private | 1ul << sim::PG_lru, ._refcount = 3, ._mapcount = 0,
-                .mapping = reinterpret_cast<std::uintptr_t>(&sim::ext4_inode), .pfn = 0x100};
+    sim::page p{.flags = 1ul << sim::PG_private | 1ul << sim::PG_lru,
+                ._refcount = 3,
+                ._mapcount = 0,
+                .mapping = reinterpret_cast<std::uintptr_t>(&sim::ext4_inode),
+                .pfn = 0x100};
     rich f(rich::state{.pfn = 0x100});
     filemap_add_folio(f, ext4);
     folio_attach_private(f);
@@ -87,8 +93,10 @@ sample ext4_with_buffers()
 
 sample anon_in_swapcache()
 {
-    sim::page p{.flags = 1ul << sim::PG_swapbacked | 1ul << sim::PG_owner_priv_1, ._refcount = 2,
-                ._mapcount = 0, .mapping = reinterpret_cast<std::uintptr_t>(&sim::anon_vma_dummy) | 1,
+    sim::page p{.flags = 1ul << sim::PG_swapbacked | 1ul << sim::PG_owner_priv_1,
+                ._refcount = 2,
+                ._mapcount = 0,
+                .mapping = reinterpret_cast<std::uintptr_t>(&sim::anon_vma_dummy) | 1,
                 .pfn = 0x200};
     rich f(rich::state{.pfn = 0x200});
     folio_add_new_anon_rmap(f, anon_mapping);
@@ -98,8 +106,11 @@ sample anon_in_swapcache()
 
 sample pinned_anon()
 {
-    sim::page p{.flags = 1ul << sim::PG_swapbacked, ._refcount = 1025, ._mapcount = 0,
-                .mapping = reinterpret_cast<std::uintptr_t>(&sim::anon_vma_dummy) | 1, .pfn = 0x300};
+    sim::page p{.flags = 1ul << sim::PG_swapbacked,
+                ._refcount = 1025,
+                ._mapcount = 0,
+                .mapping = reinterpret_cast<std::uintptr_t>(&sim::anon_vma_dummy) | 1,
+                .pfn = 0x300};
     rich f(rich::state{.pfn = 0x300});
     folio_add_new_anon_rmap(f, anon_mapping);
     try_grab_folio(f, 1, FOLL_PIN | FOLL_LONGTERM);
@@ -124,6 +135,7 @@ int main()
                             : "DIFFERS");
         });
     }
-    std::printf("%s\n", mismatches ? "representations DISAGREE" : "same answers from both representations");
+    std::printf("%s\n",
+                mismatches ? "representations DISAGREE" : "same answers from both representations");
     return mismatches ? 1 : 0;
 }

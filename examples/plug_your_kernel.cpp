@@ -27,7 +27,10 @@ struct allocator {
     unsigned long next_normal = 0x1000, next_cma = 0x40000;
 
     explicit allocator(std::size_t n) { frames.reserve(n); }
-    frame& alloc(bool from_cma) { return frames.emplace_back(frame{from_cma ? next_cma++ : next_normal++}); }
+    frame& alloc(bool from_cma)
+    {
+        return frames.emplace_back(frame{from_cma ? next_cma++ : next_normal++});
+    }
     bool in_cma(unsigned long pfn) const
     {
         for (auto r : cma)
@@ -35,7 +38,10 @@ struct allocator {
                 return true;
         return false;
     }
-    bool in_movable(unsigned long pfn) const { return pfn >= movable_zone.start && pfn < movable_zone.end; }
+    bool in_movable(unsigned long pfn) const
+    {
+        return pfn >= movable_zone.start && pfn < movable_zone.end;
+    }
 };
 
 // A per-CPU cache of frames headed for the LRU; each entry holds a reference.
@@ -60,12 +66,18 @@ struct percpu_cache {
 // ---- The adapter: the only foliorc-aware lines. ------------------------------------------------
 template <>
 struct foliorc::folio_traits<toy::frame> {
-    static bool test_flag(const toy::frame& f, pg p) { return (p == pg::lru && f.on_lru) || (p == pg::swapbacked && f.anon); }
+    static bool test_flag(const toy::frame& f, pg p)
+    {
+        return (p == pg::lru && f.on_lru) || (p == pg::swapbacked && f.anon);
+    }
     static unsigned order(const toy::frame&) { return 0; }
     static int ref_count(const toy::frame& f) { return f.refs; }
     static int mapcount(const toy::frame& f) { return f.maps; }
     static int pincount(const toy::frame&) { return 0; }
-    static mapping_kind mapping(const toy::frame& f) { return f.anon ? mapping_kind::anon : mapping_kind::none; }
+    static mapping_kind mapping(const toy::frame& f)
+    {
+        return f.anon ? mapping_kind::anon : mapping_kind::none;
+    }
     static page_type type(const toy::frame&) { return page_type::none; }
     static std::uint64_t pfn(const toy::frame& f) { return f.pfn; }
 };
@@ -75,7 +87,10 @@ struct toy_env {
     std::vector<toy::percpu_cache>& cpus;
     unsigned cpu;
     std::vector<toy::frame*> list{};
-    bool is_longterm_pinnable(const toy::frame& f) const { return !mm.in_cma(f.pfn) && !mm.in_movable(f.pfn); }
+    bool is_longterm_pinnable(const toy::frame& f) const
+    {
+        return !mm.in_cma(f.pfn) && !mm.in_movable(f.pfn);
+    }
     bool is_device_coherent(const toy::frame&) const { return false; }
     bool isolate_hugetlb(toy::frame&) { return false; }
     void lru_add_drain() { cpus[cpu].drain(); }
@@ -111,7 +126,7 @@ void run()
         f.anon = true;
         f.maps = 1; // the allocation reference now belongs to the page table
         cpus[0].add(f);
-        if (i < 4)  // four of them reach the LRU, two still wait on CPU 0
+        if (i < 4) // four of them reach the LRU, two still wait on CPU 0
             cpus[0].drain();
         f.refs += pin_bias; // FOLL_PIN on a small frame
         pinned.push_back(&f);
@@ -121,8 +136,8 @@ void run()
     int stray = 0;
     for (auto* f : env.list)
         stray += f->refs != f->maps + pin_bias + 1; // + isolation
-    std::printf("%-18.*s %9ld %8ld %12ld %10ld %14d\n", int(Policy::name.size()), Policy::name.data(),
-                r.collected, r.isolated, r.local_drains, r.drain_alls, stray);
+    std::printf("%-18.*s %9ld %8ld %12ld %10ld %14d\n", int(Policy::name.size()),
+                Policy::name.data(), r.collected, r.isolated, r.local_drains, r.drain_alls, stray);
 }
 } // namespace
 

@@ -13,7 +13,8 @@ struct private_2_what_if {
     static constexpr std::string_view name = "private_2_what_if";
     static constexpr std::string_view commit = "3d5a3970adc7 (mm-new only, dropped after the NAK)";
     static constexpr std::string_view kernels = "never merged";
-    static constexpr std::string_view summary = "latest, with folio_has_private for the private term";
+    static constexpr std::string_view summary =
+        "latest, with folio_has_private for the private term";
     static constexpr bool includes_caller_ref = false;
     static constexpr bool counts_mapcount = true;
     template <foliorc::folio_like F, class Warn>

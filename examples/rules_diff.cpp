@@ -23,14 +23,15 @@ using registry = rule_registry<rule_set_list<rules::pre_6_0, rules::migrate_6_0,
 void print_state_json(const state_point& p)
 {
     const auto& f = p.folio;
-    std::printf(R"({"kind":"%.*s","anon":%s,"swapcache":%s,"mapping":"%.*s","order":%u,"mapcount":%d,)"
-                R"("private":%s,"private_2":%s,"page_type":"%.*s"})",
-                int(folio_kind_name(p.kind).size()), folio_kind_name(p.kind).data(),
-                is_anon_kind(f.mapping) ? "true" : "false", swapcache_bit(f.flags) ? "true" : "false",
-                int(mapping_kind_name(f.mapping).size()), mapping_kind_name(f.mapping).data(), f.order,
-                f.mapcount, f.flags.test(pg::private_) ? "true" : "false",
-                f.flags.test(pg::private_2) ? "true" : "false",
-                int(page_type_name(f.type).size()), page_type_name(f.type).data());
+    std::printf(
+        R"({"kind":"%.*s","anon":%s,"swapcache":%s,"mapping":"%.*s","order":%u,"mapcount":%d,)"
+        R"("private":%s,"private_2":%s,"page_type":"%.*s"})",
+        int(folio_kind_name(p.kind).size()), folio_kind_name(p.kind).data(),
+        is_anon_kind(f.mapping) ? "true" : "false", swapcache_bit(f.flags) ? "true" : "false",
+        int(mapping_kind_name(f.mapping).size()), mapping_kind_name(f.mapping).data(), f.order,
+        f.mapcount, f.flags.test(pg::private_) ? "true" : "false",
+        f.flags.test(pg::private_2) ? "true" : "false", int(page_type_name(f.type).size()),
+        page_type_name(f.type).data());
 }
 
 std::string value_text(const rule_value& v)
@@ -67,11 +68,12 @@ int main(int argc, char** argv)
     }
     const auto start = std::chrono::steady_clock::now();
     const rule_diff d = diff_rule_sets(*ra, *rb);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
     if (json) {
-        std::printf(R"({"a":"%.*s","b":"%.*s","states":%zu,"disagreements":[)", int(a.size()), a.data(),
-                    int(b.size()), b.data(), d.states);
+        std::printf(R"({"a":"%.*s","b":"%.*s","states":%zu,"disagreements":[)", int(a.size()),
+                    a.data(), int(b.size()), b.data(), d.states);
         for (std::size_t i = 0; i < d.disagreements.size(); ++i) {
             const auto& x = d.disagreements[i];
             std::printf(i ? ",{\"state\":" : "{\"state\":");
@@ -83,16 +85,18 @@ int main(int argc, char** argv)
         return 0;
     }
     std::printf("%.*s (%.*s, %.*s) against %.*s (%.*s, %.*s)\n", int(a.size()), a.data(),
-                int(ra->commit.size()), ra->commit.data(), int(ra->kernels.size()), ra->kernels.data(),
-                int(b.size()), b.data(), int(rb->commit.size()), rb->commit.data(),
-                int(rb->kernels.size()), rb->kernels.data());
+                int(ra->commit.size()), ra->commit.data(), int(ra->kernels.size()),
+                ra->kernels.data(), int(b.size()), b.data(), int(rb->commit.size()),
+                rb->commit.data(), int(rb->kernels.size()), rb->kernels.data());
     std::printf("%zu states examined in %.2f ms; %zu disagree, in %zu classes:\n", d.states, ms,
                 d.disagreements.size(), d.classes.size());
     for (const auto& c : d.classes) {
         const auto& f = c.example.state.folio;
-        std::printf("  %-62s %4zu states, e.g. order %u mapcount %d: %.*s expects %s, %.*s expects %s\n",
-                    c.name.c_str(), c.count, f.order, f.mapcount, int(a.size()), a.data(),
-                    value_text(c.example.a).c_str(), int(b.size()), b.data(), value_text(c.example.b).c_str());
+        std::printf(
+            "  %-62s %4zu states, e.g. order %u mapcount %d: %.*s expects %s, %.*s expects %s\n",
+            c.name.c_str(), c.count, f.order, f.mapcount, int(a.size()), a.data(),
+            value_text(c.example.a).c_str(), int(b.size()), b.data(),
+            value_text(c.example.b).c_str());
     }
     return 0;
 }

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <map>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -35,14 +35,15 @@ using preset_6_1 = fr::kernels::v6_1_192;
 struct result {
     std::string check, kernel;
     long cases = 0, disagreements = 0;
-    long skipped = 0;       // inputs this kernel version cannot represent (see docs)
-    std::string first;      // the first (for RapidCheck: the shrunk) disagreement, in full
+    long skipped = 0;  // inputs this kernel version cannot represent (see docs)
+    std::string first; // the first (for RapidCheck: the shrunk) disagreement, in full
     std::string note;
     std::map<std::string, long> kinds; // what disagreed, by kind, for --verbose
 
     result(std::string c, std::string k) : check(std::move(c)), kernel(std::move(k)) {}
-    std::map<std::string, long> coverage;       // what the inputs exercised, for --verbose
-    std::map<std::string, std::string> example; // the first disagreement of each kind, for --verbose
+    std::map<std::string, long> coverage; // what the inputs exercised, for --verbose
+    std::map<std::string, std::string>
+        example; // the first disagreement of each kind, for --verbose
     void note_kind(const std::string& kind, const std::string& what)
     {
         if (++kinds[kind] == 1)
@@ -186,19 +187,19 @@ void rc_run(result& r, int cases, std::uint64_t seed, Prop&& prop)
     auto* old_err = std::cerr.rdbuf(sink.rdbuf());
     long found = 0, compared = 0;
     std::string first_raw;
-    const auto counting = rc::detail::checkProperty(
-        rc::detail::toProperty([&] {
-            std::vector<std::string> kinds;
-            std::string why = prop(kinds);
-            ++compared;
-            if (why.empty())
-                return;
-            if (found++ == 0)
-                first_raw = why;
-            for (auto& k : kinds)
-                r.note_kind(k, why);
-        }),
-        rc::detail::TestMetadata{}, rc_params(cases, seed));
+    const auto counting =
+        rc::detail::checkProperty(rc::detail::toProperty([&] {
+                                      std::vector<std::string> kinds;
+                                      std::string why = prop(kinds);
+                                      ++compared;
+                                      if (why.empty())
+                                          return;
+                                      if (found++ == 0)
+                                          first_raw = why;
+                                      for (auto& k : kinds)
+                                          r.note_kind(k, why);
+                                  }),
+                                  rc::detail::TestMetadata{}, rc_params(cases, seed));
     std::string smallest;
     if (found) {
         rc::detail::checkProperty(rc::detail::toProperty([&] {
@@ -220,18 +221,20 @@ void rc_run(result& r, int cases, std::uint64_t seed, Prop&& prop)
     r.cases += ok.numSuccess;
     (void)compared;
     for (long i = 0; i < found; ++i)
-        r.disagree(smallest.empty() ? first_raw : smallest + "\n  (RapidCheck seed " + std::to_string(seed) + ", shrunk)");
+        r.disagree(smallest.empty()
+                       ? first_raw
+                       : smallest + "\n  (RapidCheck seed " + std::to_string(seed) + ", shrunk)");
 }
 
 // ---- random folios ----
 const std::vector<fr::pg>& random_flag_pool()
 {
     static const std::vector<fr::pg> pool = [] {
-        std::vector<fr::pg> v{fr::pg::lru, fr::pg::active, fr::pg::referenced, fr::pg::dirty,
-                              fr::pg::uptodate, fr::pg::swapbacked, fr::pg::owner_priv_1,
-                              fr::pg::owner_2, fr::pg::private_, fr::pg::private_2,
-                              fr::pg::unevictable, fr::pg::mlocked, fr::pg::workingset,
-                              fr::pg::writeback, fr::pg::locked, fr::pg::reclaim};
+        std::vector<fr::pg> v{
+            fr::pg::lru,        fr::pg::active,     fr::pg::referenced,   fr::pg::dirty,
+            fr::pg::uptodate,   fr::pg::swapbacked, fr::pg::owner_priv_1, fr::pg::owner_2,
+            fr::pg::private_,   fr::pg::private_2,  fr::pg::unevictable,  fr::pg::mlocked,
+            fr::pg::workingset, fr::pg::writeback,  fr::pg::locked,       fr::pg::reclaim};
         std::sort(v.begin(), v.end());
         v.erase(std::unique(v.begin(), v.end()), v.end()); // private_2 may alias owner_2
         return v;
@@ -244,13 +247,14 @@ fr::folio_snapshot any_snapshot(bool typed_ok)
     using namespace rc;
     fr::folio_snapshot s;
     const int ty = *gen::inRange(0, typed_ok ? 18 : 11);
-    static constexpr fr::page_type types[] = {
-        fr::page_type::hugetlb, fr::page_type::slab, fr::page_type::buddy, fr::page_type::table,
-        fr::page_type::zsmalloc, fr::page_type::offline, fr::page_type::guard, fr::page_type::unaccepted};
+    static constexpr fr::page_type types[] = {fr::page_type::hugetlb,  fr::page_type::slab,
+                                              fr::page_type::buddy,    fr::page_type::table,
+                                              fr::page_type::zsmalloc, fr::page_type::offline,
+                                              fr::page_type::guard,    fr::page_type::unaccepted};
     s.type = ty < 10 ? fr::page_type::none : types[ty - 10];
-    static constexpr fr::mapping_kind kinds[] = {fr::mapping_kind::none, fr::mapping_kind::anon,
-                                                 fr::mapping_kind::ksm, fr::mapping_kind::movable_ops,
-                                                 fr::mapping_kind::file};
+    static constexpr fr::mapping_kind kinds[] = {
+        fr::mapping_kind::none, fr::mapping_kind::anon, fr::mapping_kind::ksm,
+        fr::mapping_kind::movable_ops, fr::mapping_kind::file};
     s.mapping = kinds[*gen::inRange(0, 5)];
     const auto& pool = random_flag_pool();
     const auto bits = *gen::inRange<std::uint32_t>(0, 1u << pool.size());
@@ -282,13 +286,15 @@ result check_rules(const kabi_api& api, int cases, std::uint64_t seed)
     const kernel_flags kf{&api};
     ++r.cases; // the preset is the version the source tree says it is
     if (K::version != api.version)
-        r.disagree("preset version " + std::string(K::version) + ", the tree's Makefile says " + api.version);
+        r.disagree("preset version " + std::string(K::version) + ", the tree's Makefile says " +
+                   api.version);
     ++r.cases; // migrate_pages()'s passes
     if (K::passes.async != api.migrate_async_passes || K::passes.sync != api.migrate_sync_passes ||
         K::passes.batched != bool(api.migrate_batched))
-        r.disagree("migrate_pages passes: kernel " + std::to_string(api.migrate_async_passes) + " async + " +
-                       std::to_string(api.migrate_sync_passes) + " sync" + (api.migrate_batched ? " (batched)" : "") +
-                       ", preset " + std::to_string(K::passes.async) + " + " + std::to_string(K::passes.sync) +
+        r.disagree("migrate_pages passes: kernel " + std::to_string(api.migrate_async_passes) +
+                       " async + " + std::to_string(api.migrate_sync_passes) + " sync" +
+                       (api.migrate_batched ? " (batched)" : "") + ", preset " +
+                       std::to_string(K::passes.async) + " + " + std::to_string(K::passes.sync) +
                        (K::passes.batched ? " (batched)" : ""),
                    "migrate_pages passes");
     auto one = [&](const fr::folio_snapshot& s) -> std::string {
@@ -319,7 +325,8 @@ result check_rules(const kabi_api& api, int cases, std::uint64_t seed)
         if (r.skipped == before)
             ++r.cases;
         if (!why.empty()) {
-            r.disagree("explore state " + why, "explore " + why.substr(0, why.find(", flags")) + "}");
+            r.disagree("explore state " + why,
+                       "explore " + why.substr(0, why.find(", flags")) + "}");
         }
     });
     rc_run(r, cases, seed, [&](std::vector<std::string>& kinds) {
@@ -354,10 +361,11 @@ std::string describe(const collect_case& c)
     o << "]; folios:";
     for (std::size_t i = 0; i < c.folios.size(); ++i) {
         const auto& d = c.desc[i];
-        o << "\n  " << i << ": " << describe(c.folios[i]) << (d.pinnable ? " pinnable" : " unpinnable")
+        o << "\n  " << i << ": " << describe(c.folios[i])
+          << (d.pinnable ? " pinnable" : " unpinnable")
           << (d.device_coherent ? " device_coherent" : "")
-          << (d.hugetlb_isolatable ? " hugetlb_isolatable" : "")
-          << " batch refs local " << d.local_batch_refs << " remote " << d.remote_batch_refs;
+          << (d.hugetlb_isolatable ? " hugetlb_isolatable" : "") << " batch refs local "
+          << d.local_batch_refs << " remote " << d.remote_batch_refs;
     }
     return o.str();
 }
@@ -372,9 +380,10 @@ std::string describe(const std::vector<kabi_event>& ev, long collected,
     for (const auto& e : ev) {
         o << " " << names[e.kind];
         if (e.folio >= 0)
-            o << "(" << e.folio << (e.kind == KABI_EV_ISOLATE_HUGETLB || e.kind == KABI_EV_ISOLATE_LRU
-                                        ? (e.ok ? ")=ok" : ")=fail")
-                                        : ")");
+            o << "(" << e.folio
+              << (e.kind == KABI_EV_ISOLATE_HUGETLB || e.kind == KABI_EV_ISOLATE_LRU
+                      ? (e.ok ? ")=ok" : ")=fail")
+                      : ")");
     }
     o << ", refcounts after:";
     for (int x : refs)
@@ -400,7 +409,8 @@ collect_case any_collect_case(const kernel_flags& kf, bool folio_arrays)
         const bool anon = s.mapping == fr::mapping_kind::anon;
         if (anon || (s.mapping == fr::mapping_kind::none && *gen::arbitrary<bool>()))
             s.flags.set(fr::pg::swapbacked);
-        if (s.flags.test(fr::pg::swapbacked) && (s.mapping == fr::mapping_kind::none || *gen::arbitrary<bool>()))
+        if (s.flags.test(fr::pg::swapbacked) &&
+            (s.mapping == fr::mapping_kind::none || *gen::arbitrary<bool>()))
             s.flags.set(fr::pg::owner_priv_1); // in the swap cache
         if (s.mapping == fr::mapping_kind::file && !huge && *gen::arbitrary<bool>())
             s.flags.set(fr::pg::private_);
@@ -540,7 +550,8 @@ result check_collect(const kabi_api& api, int cases, std::uint64_t seed)
             for (const auto& e : kev) {
                 local |= e.kind == KABI_EV_LOCAL_DRAIN;
                 all |= e.kind == KABI_EV_DRAIN_ALL;
-                failed |= (e.kind == KABI_EV_ISOLATE_LRU || e.kind == KABI_EV_ISOLATE_HUGETLB) && !e.ok;
+                failed |=
+                    (e.kind == KABI_EV_ISOLATE_LRU || e.kind == KABI_EV_ISOLATE_HUGETLB) && !e.ok;
                 huge |= e.kind == KABI_EV_ISOLATE_HUGETLB;
             }
             ++r.coverage[c.has_folios ? "folio arrays" : "page arrays"];
@@ -567,18 +578,21 @@ result check_collect(const kabi_api& api, int cases, std::uint64_t seed)
         std::vector<int> frefs;
         for (const auto& f : folios)
             frefs.push_back(f.refcount);
-        const bool same_events =
-            kev.size() == env.events.size() &&
-            std::equal(kev.begin(), kev.end(), env.events.begin(), [](const kabi_event& a, const kabi_event& b) {
-                return a.kind == b.kind && a.folio == b.folio && (a.ok != 0) == (b.ok != 0);
-            });
+        const bool same_events = kev.size() == env.events.size() &&
+                                 std::equal(kev.begin(), kev.end(), env.events.begin(),
+                                            [](const kabi_event& a, const kabi_event& b) {
+                                                return a.kind == b.kind && a.folio == b.folio &&
+                                                       (a.ok != 0) == (b.ok != 0);
+                                            });
         if (log.collected == res.collected && same_events && krefs == frefs)
             return {};
         kinds.push_back(std::string(c.has_folios ? "folio" : "page") + " array: " +
-                        (log.collected != res.collected ? "collected differs" : same_events ? "refcounts differ" : "calls differ"));
-        return describe(c) + "\n  kernel: " + describe(kev, log.collected, krefs) +
-               "\n  foliorc " + std::string(K::policy::name) + "/" + std::string(K::dedupe::name) +
-               ": " + describe(env.events, res.collected, frefs);
+                        (log.collected != res.collected ? "collected differs"
+                         : same_events                  ? "refcounts differ"
+                                                        : "calls differ"));
+        return describe(c) + "\n  kernel: " + describe(kev, log.collected, krefs) + "\n  foliorc " +
+               std::string(K::policy::name) + "/" + std::string(K::dedupe::name) + ": " +
+               describe(env.events, res.collected, frefs);
     });
     return r;
 }
@@ -598,8 +612,7 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
                                 const kabi_dump& out, std::vector<std::string>& kinds)
 {
     const auto parsed = fr::parse_dmesg(out.text);
-    if (!parsed.errors.empty())
- {
+    if (!parsed.errors.empty()) {
         kinds.push_back("parse error");
         return "parse error at line " + std::to_string(parsed.errors[0].line) + " col " +
                std::to_string(parsed.errors[0].column) + ": " + parsed.errors[0].message;
@@ -610,10 +623,13 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
     std::string bad;
     auto expect = [&](bool ok, const kabi_field& f, const std::string& got) {
         if (!ok)
-            kinds.push_back(std::string(f.line) + " " + f.key + "%" + (f.conv == 'G' ? std::string("pGp") : std::string(1, f.conv))),
-            bad += std::string(bad.empty() ? "" : "; ") + "'" + f.line + " " + f.key + "%" +
-                   (f.conv == 'G' ? std::string("pGp") : std::string(1, f.conv)) + "' printed '" +
-                   (f.conv == 's' ? std::string(f.str) : std::to_string(f.num)) + "', parser read " + got;
+            kinds.push_back(std::string(f.line) + " " + f.key + "%" +
+                            (f.conv == 'G' ? std::string("pGp") : std::string(1, f.conv))),
+                bad += std::string(bad.empty() ? "" : "; ") + "'" + f.line + " " + f.key + "%" +
+                       (f.conv == 'G' ? std::string("pGp") : std::string(1, f.conv)) +
+                       "' printed '" +
+                       (f.conv == 's' ? std::string(f.str) : std::to_string(f.num)) +
+                       "', parser read " + got;
     };
     auto show = [](const auto& o) { return o ? std::to_string(*o) : std::string("nothing"); };
     int type_strings = 0;
@@ -642,12 +658,15 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
             else if (key == "order:")
                 expect(d.order && *d.order == unsigned(f.num), f, show(d.order));
             else if (key == "mapcount:") // 6.9+: folio_mapcount(), as printed and as the folio's
-                expect(d.head_mapcount && *d.head_mapcount == f.num && d.folio.mapcount == d.head_mapcount, f,
-                       show(d.head_mapcount) + " (folio: " + show(d.folio.mapcount) + ")");
+                expect(d.head_mapcount && *d.head_mapcount == f.num &&
+                           d.folio.mapcount == d.head_mapcount,
+                       f, show(d.head_mapcount) + " (folio: " + show(d.folio.mapcount) + ")");
             else if (key == "entire_mapcount:")
-                expect(d.entire_mapcount && *d.entire_mapcount == f.num, f, show(d.entire_mapcount));
+                expect(d.entire_mapcount && *d.entire_mapcount == f.num, f,
+                       show(d.entire_mapcount));
             else if (key == "nr_pages_mapped:")
-                expect(d.nr_pages_mapped && *d.nr_pages_mapped == f.num, f, show(d.nr_pages_mapped));
+                expect(d.nr_pages_mapped && *d.nr_pages_mapped == f.num, f,
+                       show(d.nr_pages_mapped));
             else if (key == "pincount:") // 6.9+
                 expect(d.pincount && *d.pincount == f.num && d.folio.pincount == d.pincount, f,
                        show(d.pincount) + " (folio: " + show(d.folio.pincount) + ")");
@@ -656,7 +675,8 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
                            d.folio.pincount == d.compound_pincount,
                        f, show(d.compound_pincount) + " (folio: " + show(d.folio.pincount) + ")");
             else if (key == "compound_mapcount:") // 5.8 - 6.1: the entire (PMD) mapcount
-                expect(d.compound_mapcount && *d.compound_mapcount == f.num, f, show(d.compound_mapcount));
+                expect(d.compound_mapcount && *d.compound_mapcount == f.num, f,
+                       show(d.compound_mapcount));
             else
                 expect(false, f, "(no such field in page_dump)");
         } else if (line == "memcg:") {
@@ -664,8 +684,10 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
         } else if (line == "%sflags:") {
             if (f.conv == 's' && type_strings++ == 0) { // "anon ", "ksm " or ""
                 const std::string t = f.str;
-                expect(d.label == (t == "anon " ? "anon" : t == "ksm " ? "ksm" : ""), f,
-                       d.label.empty() ? "no label" : d.label);
+                expect(d.label == (t == "anon "  ? "anon"
+                                   : t == "ksm " ? "ksm"
+                                                 : ""),
+                       f, d.label.empty() ? "no label" : d.label);
             } else if (f.conv == 's') { // " CMA" or ""
                 const bool printed = std::string(f.str) == " CMA";
                 const auto read = dump_cma(d);
@@ -696,15 +718,18 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
                     const auto b = kf.bit(*p);
                     if (!b || (1UL << *b) != fn.mask)
                         kinds.push_back(std::string("%pGp ") + fn.name),
-                        bad += std::string(bad.empty() ? "" : "; ") + "%pGp printed '" + fn.name +
-                               "' (bit " + std::to_string(__builtin_ctzl(fn.mask)) +
-                               "), foliorc reads it as " + std::string(fr::pg_name(*p)) +
-                               (b ? ", bit " + std::to_string(*b) + " in this kernel" : ", no bit in this kernel");
+                            bad += std::string(bad.empty() ? "" : "; ") + "%pGp printed '" +
+                                   fn.name + "' (bit " + std::to_string(__builtin_ctzl(fn.mask)) +
+                                   "), foliorc reads it as " + std::string(fr::pg_name(*p)) +
+                                   (b ? ", bit " + std::to_string(*b) + " in this kernel"
+                                      : ", no bit in this kernel");
                     want.set(*p);
                 }
                 if (!(d.flags->known == want) || d.flags->unknown != want_unknown) {
                     std::string got;
-                    d.flags->known.for_each([&](fr::pg p) { got += std::string(got.empty() ? "" : "|") + std::string(fr::pg_name(p)); });
+                    d.flags->known.for_each([&](fr::pg p) {
+                        got += std::string(got.empty() ? "" : "|") + std::string(fr::pg_name(p));
+                    });
                     for (const auto& u : d.flags->unknown)
                         got += "|?" + u;
                     expect(false, f, "[" + got + "]");
@@ -713,7 +738,8 @@ std::string dump_field_mismatch(const kabi_api& api, const kernel_flags& kf, con
         } else if (line == "page_type:") {
             if (f.conv == 's') {
                 const auto named = fr::parse_page_type(f.str);
-                const auto truth = static_cast<fr::page_type>(k.type); // kabi_type order = page_type order
+                const auto truth =
+                    static_cast<fr::page_type>(k.type); // kabi_type order = page_type order
                 const auto& ty = d.folio.type;
                 const bool read_type = d.folio.typed && ty;
                 expect(named ? read_type && ty == named : (!read_type || *ty == truth), f,
@@ -744,7 +770,9 @@ result check_dump(const kabi_api& api, int cases, std::uint64_t seed)
         if (*gen::inRange(0, 3) != 0)
             t = KABI_TY_NONE;
         k.type = t;
-        k.order = t == KABI_TY_HUGETLB ? 9u : t == KABI_TY_NONE ? *gen::element(0u, 0u, 1u, 2u, 4u, 9u) : 0u;
+        k.order = t == KABI_TY_HUGETLB ? 9u
+                  : t == KABI_TY_NONE  ? *gen::element(0u, 0u, 1u, 2u, 4u, 9u)
+                                       : 0u;
         const unsigned head = *kf.bit_of_name("PG_head");
         k.flags = *gen::inRange<unsigned long>(0, 1UL << api.nr_pageflags) & ~(1UL << head);
         k.mapping = t == KABI_TY_NONE || t == KABI_TY_HUGETLB ? *gen::inRange(0, 5) : KABI_MAP_NONE;
@@ -761,9 +789,11 @@ result check_dump(const kabi_api& api, int cases, std::uint64_t seed)
         k.pincount = k.order ? *gen::inRange(0, 4) : 0;
         k.index = *gen::inRange<unsigned long>(0, 1UL << 20) << k.order;
         k.pfn = 0x100000 + (*gen::inRange<unsigned long>(0, 4096) << k.order);
-        k.memcg = *gen::arbitrary<bool>() ? 0xffff888100000000ul + 0x40 * *gen::inRange(0, 1000) : 0;
+        k.memcg =
+            *gen::arbitrary<bool>() ? 0xffff888100000000ul + 0x40 * *gen::inRange(0, 1000) : 0;
         k.cma = *gen::inRange(0, 4) == 0;
-        const unsigned long idx = k.order && *gen::arbitrary<bool>() ? *gen::inRange<unsigned long>(1, nr) : 0;
+        const unsigned long idx =
+            k.order && *gen::arbitrary<bool>() ? *gen::inRange<unsigned long>(1, nr) : 0;
         static kabi_dump out;
         api.dump(&k, idx, &out);
         std::string bad = dump_field_mismatch(api, kf, k, out, kinds);
@@ -785,7 +815,8 @@ result check_flags(const kabi_api& api)
     ++r.cases;
     if (long(layout.nr_pageflags()) != api.nr_pageflags)
         r.disagree("__NR_PAGEFLAGS is " + std::to_string(api.nr_pageflags) + ", " +
-                   std::string(layout.name) + ".nr_pageflags() " + std::to_string(layout.nr_pageflags()));
+                   std::string(layout.name) + ".nr_pageflags() " +
+                   std::to_string(layout.nr_pageflags()));
     // every enumerator, aliases included: the identity foliorc reads its name as has its bit
     for (int i = 0; i < api.nr_pageflags_entries; ++i) {
         std::string_view name = api.pageflags[i].name;
@@ -800,9 +831,11 @@ result check_flags(const kabi_api& api)
         ++r.cases;
         const auto b = layout.bit(*p);
         if (!b || long(*b) != value)
-            r.disagree(std::string(name) + " = " + std::to_string(value) + " in the kernel; foliorc reads '" +
-                       std::string(name.substr(3)) + "' as pg::" + std::string(fr::pg_name(*p)) + ", which " +
-                       std::string(layout.name) + " puts at " + (b ? "bit " + std::to_string(*b) : "no bit"));
+            r.disagree(std::string(name) + " = " + std::to_string(value) +
+                       " in the kernel; foliorc reads '" + std::string(name.substr(3)) +
+                       "' as pg::" + std::string(fr::pg_name(*p)) + ", which " +
+                       std::string(layout.name) + " puts at " +
+                       (b ? "bit " + std::to_string(*b) : "no bit"));
     }
     // every identity the layout gives a bit has it in the kernel, under its name or an alias
     for (std::size_t i = 0; i < fr::pg_count; ++i) {
@@ -811,8 +844,9 @@ result check_flags(const kabi_api& api)
         ++r.cases;
         const auto kb = kf.bit(p);
         if (b != kb)
-            r.disagree("pg::" + std::string(fr::pg_name(p)) + ": " + std::string(layout.name) + " says " +
-                       (b ? "bit " + std::to_string(*b) : "no bit") + ", the kernel's enum " +
+            r.disagree("pg::" + std::string(fr::pg_name(p)) + ": " + std::string(layout.name) +
+                       " says " + (b ? "bit " + std::to_string(*b) : "no bit") +
+                       ", the kernel's enum " +
                        (kb ? "bit " + std::to_string(*kb) : "has no such flag"));
     }
     // decode/encode of every single bit
@@ -820,8 +854,8 @@ result check_flags(const kabi_api& api)
         ++r.cases;
         const fr::flag_set s = layout.decode(1ull << bit);
         if (layout.encode(s) != (1ull << bit))
-            r.disagree(std::string(layout.name) + ": decode/encode of bit " + std::to_string(bit) + " gives " +
-                       std::to_string(layout.encode(s)));
+            r.disagree(std::string(layout.name) + ": decode/encode of bit " + std::to_string(bit) +
+                       " gives " + std::to_string(layout.encode(s)));
     }
     return r;
 }
@@ -835,18 +869,23 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
     auto cmp = [&](const std::string& what, long kernel, long foliorc) {
         ++r.cases;
         if (kernel != foliorc)
-            r.disagree(what + ": kernel " + std::to_string(kernel) + ", foliorc " + std::to_string(foliorc), what);
+            r.disagree(what + ": kernel " + std::to_string(kernel) + ", foliorc " +
+                           std::to_string(foliorc),
+                       what);
     };
     cmp("PAGEVEC_SIZE vs preset batch_capacity", api.pagevec_size, long(K::batch_capacity));
-    cmp("struct folio_batch slots vs preset batch_capacity", api.folio_batch_slots, long(K::batch_capacity));
-    cmp("PAGEVEC_SIZE vs foliorc's constant for this era", api.pagevec_size, long(foliorc_capacity));
+    cmp("struct folio_batch slots vs preset batch_capacity", api.folio_batch_slots,
+        long(K::batch_capacity));
+    cmp("PAGEVEC_SIZE vs foliorc's constant for this era", api.pagevec_size,
+        long(foliorc_capacity));
     cmp("mlock.c LRU tag vs mlock_tag::lru", api.mlock_lru_tag, long(fr::mlock_tag::lru));
-    cmp("mlock.c NEW tag vs mlock_tag::new_folio", api.mlock_new_tag, long(fr::mlock_tag::new_folio));
+    cmp("mlock.c NEW tag vs mlock_tag::new_folio", api.mlock_new_tag,
+        long(fr::mlock_tag::new_folio));
     if (!api.lru_add)
         return r;
     // lru_add()'s flag side effects: every combination of the flags it reads or writes.
-    const fr::pg pool[] = {fr::pg::active, fr::pg::unevictable, fr::pg::mlocked, fr::pg::referenced,
-                           fr::pg::swapbacked, fr::pg::workingset};
+    const fr::pg pool[] = {fr::pg::active,     fr::pg::unevictable, fr::pg::mlocked,
+                           fr::pg::referenced, fr::pg::swapbacked,  fr::pg::workingset};
     for (unsigned bits = 0; bits < (1u << std::size(pool)); ++bits)
         for (int anon = 0; anon < 2; ++anon) {
             fr::flag_set in;
@@ -895,12 +934,16 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
             if (!(got == fout)) {
                 auto names = [](fr::flag_set s) {
                     std::string o;
-                    s.for_each([&](fr::pg p) { o += std::string(o.empty() ? "" : "|") + std::string(fr::pg_name(p)); });
+                    s.for_each([&](fr::pg p) {
+                        o += std::string(o.empty() ? "" : "|") + std::string(fr::pg_name(p));
+                    });
                     return o.empty() ? std::string("none") : o;
                 };
-                r.disagree(std::string(anon ? "anon" : "file") + " folio with [" + names(in) +
-                           "] through folio_add_lru + lru_add_drain: kernel lru_add() leaves [" + names(fout) +
-                           "], foliorc lru_caches [" + names(got) + "]", "lru_add flags");
+                r.disagree(
+                    std::string(anon ? "anon" : "file") + " folio with [" + names(in) +
+                        "] through folio_add_lru + lru_add_drain: kernel lru_add() leaves [" +
+                        names(fout) + "], foliorc lru_caches [" + names(got) + "]",
+                    "lru_add flags");
             }
         }
     if (!api.mlock)
@@ -948,11 +991,13 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
                     unsigned long kin = 0;
                     in.for_each([&](fr::pg p) { kin |= 1UL << *kf.bit(p); });
                     // foliorc keeps no mlock_count: one mlock on a folio mlocked on the LRU
-                    const int mlock_count = in.test(fr::pg::mlocked) && in.test(fr::pg::unevictable) ? 1 : 0;
+                    const int mlock_count =
+                        in.test(fr::pg::mlocked) && in.test(fr::pg::unevictable) ? 1 : 0;
                     int kref = 0;
                     api.take_vm_bug();
-                    const unsigned long kout = api.mlock(kin, int(order), anon ? KABI_MAP_ANON : KABI_MAP_FILE,
-                                                         op, mlock_count, &kref);
+                    const unsigned long kout =
+                        api.mlock(kin, int(order), anon ? KABI_MAP_ANON : KABI_MAP_FILE, op,
+                                  mlock_count, &kref);
                     if (api.take_vm_bug()) {
                         ++r.skipped; // e.g. folio_lru_list(): PG_active with PG_unevictable
                         ++r.kinds["outside the kernel's VM_BUG_ON_FOLIO preconditions"];
@@ -967,14 +1012,19 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
                     if (!(got == kset) || kref != f.ref_count()) {
                         auto names = [](fr::flag_set s) {
                             std::string o;
-                            s.for_each([&](fr::pg p) { o += std::string(o.empty() ? "" : "|") + std::string(fr::pg_name(p)); });
+                            s.for_each([&](fr::pg p) {
+                                o +=
+                                    std::string(o.empty() ? "" : "|") + std::string(fr::pg_name(p));
+                            });
                             return o.empty() ? std::string("none") : o;
                         };
-                        r.disagree(std::string(ops[op]) + " + mlock_drain_local on an order-" + std::to_string(order) +
-                                   (anon ? " anon" : " file") + " folio with [" + names(in & tracked) +
-                                   "]: kernel leaves [" + names(kset) + "] refcount " + std::to_string(kref) +
-                                   ", foliorc lru_caches [" + names(got) + "] refcount " +
-                                   std::to_string(f.ref_count()), std::string(ops[op]) + " flags/refcount");
+                        r.disagree(std::string(ops[op]) + " + mlock_drain_local on an order-" +
+                                       std::to_string(order) + (anon ? " anon" : " file") +
+                                       " folio with [" + names(in & tracked) +
+                                       "]: kernel leaves [" + names(kset) + "] refcount " +
+                                       std::to_string(kref) + ", foliorc lru_caches [" +
+                                       names(got) + "] refcount " + std::to_string(f.ref_count()),
+                                   std::string(ops[op]) + " flags/refcount");
                     }
                 }
     return r;
@@ -983,15 +1033,15 @@ result check_batch(const kabi_api& api, std::size_t foliorc_capacity)
 void print(const result& r, bool json, bool verbose)
 {
     if (json) {
-        std::cout << "{\"check\":\"" << r.check << "\",\"kernel\":\"" << r.kernel << "\",\"cases\":" << r.cases
-                  << ",\"disagreements\":" << r.disagreements;
+        std::cout << "{\"check\":\"" << r.check << "\",\"kernel\":\"" << r.kernel
+                  << "\",\"cases\":" << r.cases << ",\"disagreements\":" << r.disagreements;
         if (!r.first.empty())
             std::cout << ",\"first\":\"" << json_escape(r.first) << "\"";
         std::cout << "}\n";
         return;
     }
-    std::printf("%-8s %-9s cases %-7ld disagreements %ld", r.check.c_str(), r.kernel.c_str(), r.cases,
-                r.disagreements);
+    std::printf("%-8s %-9s cases %-7ld disagreements %ld", r.check.c_str(), r.kernel.c_str(),
+                r.cases, r.disagreements);
     if (r.skipped)
         std::printf("  (%ld inputs not representable in this version)", r.skipped);
     if (!r.note.empty())
@@ -1033,7 +1083,9 @@ int main(int argc, char** argv)
         else if (a == "--check" && i + 1 < argc)
             only = argv[++i];
         else {
-            std::fprintf(stderr, "usage: %s [--json] [--verbose] [--cases N] [--seed S] [--check rules|collect|dump|flags|batch]\n",
+            std::fprintf(stderr,
+                         "usage: %s [--json] [--verbose] [--cases N] [--seed S] [--check "
+                         "rules|collect|dump|flags|batch]\n",
                          argv[0]);
             return 2;
         }

@@ -37,7 +37,7 @@
 namespace foliorc {
 
 // Every dump_page() dump and every page_ref tracepoint line in text, in order.
-inline dump_parse_result parse_dmesg(std::string_view text)
+[[nodiscard]] inline dump_parse_result parse_dmesg(std::string_view text)
 {
     return detail::dump::parser(text).run();
 }

@@ -57,7 +57,7 @@ enum class dump_era : std::uint8_t { v4_19, v5_4, v5_7, v6_1, v6_12 };
 inline constexpr std::array<dump_era, 5> dump_eras{dump_era::v4_19, dump_era::v5_4, dump_era::v5_7,
                                                    dump_era::v6_1, dump_era::v6_12};
 
-constexpr std::string_view dump_era_name(dump_era e) noexcept
+[[nodiscard]] constexpr std::string_view dump_era_name(dump_era e) noexcept
 {
     switch (e) {
     case dump_era::v4_19: return "4.19";
@@ -79,11 +79,11 @@ struct dump_page_options {
     std::string_view reason = "dump_page"; // "page dumped because:"; empty: dump_page(page, NULL)
     std::uint64_t index = 0;               // folio->index
     unsigned node = 0;
-    std::optional<std::uint64_t> memcg{};  // memcg_data: a memcg: / page->mem_cgroup: line
-    std::string_view aops{};               // a_ops symbol of a page-cache folio; empty: from its fs
+    std::optional<std::uint64_t> memcg{}; // memcg_data: a memcg: / page->mem_cgroup: line
+    std::string_view aops{};              // a_ops symbol of a page-cache folio; empty: from its fs
     std::uint64_t ino = 0x2a;
-    std::string_view dentry{};             // empty: the mapping's name, or "file"; none for a
-                                           // block device (def_blk_aops: its inode has no dentry)
+    std::string_view dentry{}; // empty: the mapping's name, or "file"; none for a
+                               // block device (def_blk_aops: its inode has no dentry)
     // The bits of folio->flags above the page flags (section, node, zone, lastcpupid) as a
     // machine had them, for eras before 5.14, whose %pGp prints no node=/zone= fields; unset:
     // x86-64 Debian's layout from `node` and the folio's zone.
@@ -142,7 +142,10 @@ inline std::string hashed(std::uint64_t addr)
 }
 
 // x86-64 without KASLR: vmemmap at 0xffffea0000000000, 64 bytes per struct page.
-constexpr std::uint64_t page_address(std::uint64_t pfn) noexcept { return 0xffffea0000000000ull + pfn * 64; }
+constexpr std::uint64_t page_address(std::uint64_t pfn) noexcept
+{
+    return 0xffffea0000000000ull + pfn * 64;
+}
 inline constexpr std::uint64_t file_mapping_address = 0xffff888100a3c2d8ull;
 inline constexpr std::uint64_t anon_vma_address = 0xffff888102b7e400ull;
 inline constexpr std::uint64_t ksm_stable_node_address = 0xffff888104c91a00ull;
@@ -160,26 +163,60 @@ struct flag_name {
     std::string_view name;
 };
 inline constexpr std::array<flag_name, 28> names_6_1{{
-    {pg::locked, "locked"},          {pg::waiters, "waiters"},     {pg::error, "error"},
-    {pg::referenced, "referenced"},  {pg::uptodate, "uptodate"},   {pg::dirty, "dirty"},
-    {pg::lru, "lru"},                {pg::active, "active"},       {pg::workingset, "workingset"},
-    {pg::slab, "slab"},              {pg::owner_priv_1, "owner_priv_1"}, {pg::arch_1, "arch_1"},
-    {pg::reserved, "reserved"},      {pg::private_, "private"},    {pg::private_2, "private_2"},
-    {pg::writeback, "writeback"},    {pg::head, "head"},           {pg::owner_2, "mappedtodisk"},
-    {pg::reclaim, "reclaim"},        {pg::swapbacked, "swapbacked"}, {pg::unevictable, "unevictable"},
-    {pg::mlocked, "mlocked"},        {pg::uncached, "uncached"},   {pg::hwpoison, "hwpoison"},
-    {pg::young, "young"},            {pg::idle, "idle"},           {pg::arch_2, "arch_2"},
+    {pg::locked, "locked"},
+    {pg::waiters, "waiters"},
+    {pg::error, "error"},
+    {pg::referenced, "referenced"},
+    {pg::uptodate, "uptodate"},
+    {pg::dirty, "dirty"},
+    {pg::lru, "lru"},
+    {pg::active, "active"},
+    {pg::workingset, "workingset"},
+    {pg::slab, "slab"},
+    {pg::owner_priv_1, "owner_priv_1"},
+    {pg::arch_1, "arch_1"},
+    {pg::reserved, "reserved"},
+    {pg::private_, "private"},
+    {pg::private_2, "private_2"},
+    {pg::writeback, "writeback"},
+    {pg::head, "head"},
+    {pg::owner_2, "mappedtodisk"},
+    {pg::reclaim, "reclaim"},
+    {pg::swapbacked, "swapbacked"},
+    {pg::unevictable, "unevictable"},
+    {pg::mlocked, "mlocked"},
+    {pg::uncached, "uncached"},
+    {pg::hwpoison, "hwpoison"},
+    {pg::young, "young"},
+    {pg::idle, "idle"},
+    {pg::arch_2, "arch_2"},
     {pg::skip_kasan_poison, "skip_kasan_poison"},
 }};
 inline constexpr std::array<flag_name, 25> names_6_12{{
-    {pg::locked, "locked"},          {pg::waiters, "waiters"},     {pg::referenced, "referenced"},
-    {pg::uptodate, "uptodate"},      {pg::dirty, "dirty"},         {pg::lru, "lru"},
-    {pg::active, "active"},          {pg::workingset, "workingset"}, {pg::owner_priv_1, "owner_priv_1"},
-    {pg::owner_2, "owner_2"},        {pg::arch_1, "arch_1"},       {pg::reserved, "reserved"},
-    {pg::private_, "private"},       {pg::private_2, "private_2"}, {pg::writeback, "writeback"},
-    {pg::head, "head"},              {pg::reclaim, "reclaim"},     {pg::swapbacked, "swapbacked"},
-    {pg::unevictable, "unevictable"}, {pg::mlocked, "mlocked"},    {pg::hwpoison, "hwpoison"},
-    {pg::idle, "idle"},              {pg::young, "young"},         {pg::arch_2, "arch_2"},
+    {pg::locked, "locked"},
+    {pg::waiters, "waiters"},
+    {pg::referenced, "referenced"},
+    {pg::uptodate, "uptodate"},
+    {pg::dirty, "dirty"},
+    {pg::lru, "lru"},
+    {pg::active, "active"},
+    {pg::workingset, "workingset"},
+    {pg::owner_priv_1, "owner_priv_1"},
+    {pg::owner_2, "owner_2"},
+    {pg::arch_1, "arch_1"},
+    {pg::reserved, "reserved"},
+    {pg::private_, "private"},
+    {pg::private_2, "private_2"},
+    {pg::writeback, "writeback"},
+    {pg::head, "head"},
+    {pg::reclaim, "reclaim"},
+    {pg::swapbacked, "swapbacked"},
+    {pg::unevictable, "unevictable"},
+    {pg::mlocked, "mlocked"},
+    {pg::hwpoison, "hwpoison"},
+    {pg::idle, "idle"},
+    {pg::young, "young"},
+    {pg::arch_2, "arch_2"},
     {pg::arch_3, "arch_3"},
 }};
 
@@ -189,7 +226,7 @@ struct page_words {
     int refcount, page_mapcount, folio_mapcount, entire_mapcount, nr_pages_mapped, pincount;
     std::uint32_t mapcount_word; // the _mapcount / page_type slot as raw: shows it
     unsigned order;
-    flag_set flags;              // as the era has them (head, slab included)
+    flag_set flags; // as the era has them (head, slab included)
     bool large, anon, ksm, swapcache, cma;
     mapping_kind kind;
     page_type type;
@@ -280,9 +317,10 @@ page_words words_of(const F& f, dump_era era, const dump_page_options& o)
         w.flags.set(pg::slab, w.type == page_type::slab);
     const auto zone = static_cast<std::uint64_t>(foliorc::folio_zone(f));
     const bool fields_printed = era == dump_era::v6_1 || era == dump_era::v6_12;
-    w.flags_word = layout.encode(w.flags) | (o.field_bits && !fields_printed
-                                                 ? *o.field_bits
-                                                 : std::uint64_t(o.node) << 54 | zone << 51 | no_cpupid << 30);
+    w.flags_word =
+        layout.encode(w.flags) | (o.field_bits && !fields_printed
+                                      ? *o.field_bits
+                                      : std::uint64_t(o.node) << 54 | zone << 51 | no_cpupid << 30);
 
     // The page's mapcount as line 1 prints it, and the _mapcount slot as raw: shows it.
     const bool typed = era_has_type(era, w.type);
@@ -370,9 +408,15 @@ inline std::string pgp(const page_words& w, dump_era era, const dump_page_option
 inline std::string_view aops_of_fs(std::string_view fs, bool swapbacked) noexcept
 {
     constexpr std::array<std::pair<std::string_view, std::string_view>, 9> table{{
-        {"shmem", "shmem_aops"}, {"ext4", "ext4_da_aops"}, {"bdev", "def_blk_aops"},
-        {"xfs", "xfs_address_space_operations"}, {"ceph", "ceph_aops"}, {"nfs", "nfs_file_aops"},
-        {"btrfs", "btrfs_aops"}, {"btrfs<=6.12", "btrfs_aops"}, {"hugetlbfs", "hugetlbfs_aops"},
+        {"shmem", "shmem_aops"},
+        {"ext4", "ext4_da_aops"},
+        {"bdev", "def_blk_aops"},
+        {"xfs", "xfs_address_space_operations"},
+        {"ceph", "ceph_aops"},
+        {"nfs", "nfs_file_aops"},
+        {"btrfs", "btrfs_aops"},
+        {"btrfs<=6.12", "btrfs_aops"},
+        {"hugetlbfs", "hugetlbfs_aops"},
     }};
     for (const auto& [name, sym] : table)
         if (name == fs)
@@ -387,7 +431,8 @@ std::pair<std::string, std::string> aops_and_dentry(const F& f, const dump_page_
     if constexpr (basic_folio_type<F>) {
         if (f.mapping() && f.mapping()->kind == mapping_kind::file) {
             if (aops.empty())
-                aops = std::string(aops_of_fs(std::string_view(f.mapping()->fs.name), f.test(pg::swapbacked)));
+                aops = std::string(
+                    aops_of_fs(std::string_view(f.mapping()->fs.name), f.test(pg::swapbacked)));
             if (dentry.empty())
                 dentry = std::string(f.mapping()->name);
         }
@@ -404,7 +449,8 @@ std::pair<std::string, std::string> aops_and_dentry(const F& f, const dump_page_
 // dump_page(&folio->page, reason) as `era`'s kernel prints it, one line per pr_warn, each ending
 // in '\n' (no dmesg timestamps or log levels).
 template <folio_like F>
-std::string format_dump_page(const F& f, dump_era era, const dump_page_options& o = {})
+[[nodiscard]] std::string format_dump_page(const F& f, dump_era era,
+                                           const dump_page_options& o = {})
 {
     namespace d = detail::dump_fmt;
     const d::page_words w = d::words_of(f, era, o);
@@ -430,9 +476,10 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
     switch (era) {
     case dump_era::v4_19:
     case dump_era::v5_4: {
-        std::string l1 = "page:" + d::hx16(w.page) + (era == dump_era::v4_19 ? " count:" : " refcount:") +
-                         std::to_string(w.refcount) + " mapcount:" + std::to_string(w.page_mapcount) +
-                         " mapping:" + d::hx16(w.raw_mapping) + " index:" + idx;
+        std::string l1 =
+            "page:" + d::hx16(w.page) + (era == dump_era::v4_19 ? " count:" : " refcount:") +
+            std::to_string(w.refcount) + " mapcount:" + std::to_string(w.page_mapcount) +
+            " mapping:" + d::hx16(w.raw_mapping) + " index:" + idx;
         if (w.large)
             l1 += " compound_mapcount: " + std::to_string(w.entire_mapcount);
         d::line(out, l1);
@@ -440,7 +487,9 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
             if (w.anon) // PageAnon before PageKsm: a KSM page prints "anon " too
                 d::line(out, "anon ");
             else if (w.raw_mapping && w.kind != mapping_kind::movable_ops) {
-                d::line(out, (w.swapcache && w.kind != mapping_kind::file ? std::string("swap_aops") : aops) + " ");
+                d::line(out, (w.swapcache && w.kind != mapping_kind::file ? std::string("swap_aops")
+                                                                          : aops) +
+                                 " ");
                 if (w.kind == mapping_kind::file && aops != "def_blk_aops")
                     d::line(out, "name:\"" + dentry + "\" ");
             }
@@ -457,19 +506,27 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
         // page->mapping, hashed: the anon page of Ex7 prints a non-NULL mapping (the rework as
         // posted printed page_mapping() for order-0 pages; the dump shows otherwise).
         if (w.large)
-            d::line(out, "page:" + d::hx16(w.page) + " head:" + d::hx16(w.page) + " refcount:" +
-                             std::to_string(w.refcount) + " mapcount:" + std::to_string(w.page_mapcount) +
-                             " mapping:" + d::hashed(w.raw_mapping) + " index:" + idx + " order:" +
-                             std::to_string(w.order) + " compound_mapcount: " + std::to_string(w.entire_mapcount));
+            d::line(out, "page:" + d::hx16(w.page) + " head:" + d::hx16(w.page) +
+                             " refcount:" + std::to_string(w.refcount) +
+                             " mapcount:" + std::to_string(w.page_mapcount) +
+                             " mapping:" + d::hashed(w.raw_mapping) + " index:" + idx +
+                             " order:" + std::to_string(w.order) +
+                             " compound_mapcount: " + std::to_string(w.entire_mapcount));
         else
             d::line(out, "page:" + d::hx16(w.page) + " refcount:" + std::to_string(w.refcount) +
-                             " mapcount:" + std::to_string(w.page_mapcount) + " mapping:" +
-                             d::hashed(w.raw_mapping) + " index:" + idx);
+                             " mapcount:" + std::to_string(w.page_mapcount) +
+                             " mapping:" + d::hashed(w.raw_mapping) + " index:" + idx);
         if (file_line)
-            d::line(out, (w.printed_mapping == d::swap_space_address ? std::string("swap_aops") : aops) +
-                             (w.kind == mapping_kind::file && aops != "def_blk_aops" ? " name:\"" + dentry + "\"" : ""));
-        d::line(out, std::string(w.ksm ? "ksm " : w.anon ? "anon " : "") + "flags: " + d::hx(w.flags_word) +
-                         "(" + d::pgp(w, era, o) + ")" + (w.cma ? " CMA" : ""));
+            d::line(out,
+                    (w.printed_mapping == d::swap_space_address ? std::string("swap_aops") : aops) +
+                        (w.kind == mapping_kind::file && aops != "def_blk_aops"
+                             ? " name:\"" + dentry + "\""
+                             : ""));
+        d::line(out, std::string(w.ksm    ? "ksm "
+                                 : w.anon ? "anon "
+                                          : "") +
+                         "flags: " + d::hx(w.flags_word) + "(" + d::pgp(w, era, o) + ")" +
+                         (w.cma ? " CMA" : ""));
         d::hex_rows(out, "raw: ", raw.data(), 8);
         if (w.large) // the head page's struct page: this page
             d::hex_rows(out, "head: ", raw.data(), 8);
@@ -496,31 +553,37 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
                 d::line(out, "aops:" + aops + " ino:" + d::hxn(o.ino) +
                                  (aops == "def_blk_aops" ? "" : " dentry name:\"" + dentry + "\""));
         }
-        d::line(out, std::string(w.ksm ? "ksm " : w.anon ? "anon " : "") + "flags: " + d::pgp(w, era, o) +
-                         (w.cma ? " CMA" : ""));
+        d::line(out, std::string(w.ksm    ? "ksm "
+                                 : w.anon ? "anon "
+                                          : "") +
+                         "flags: " + d::pgp(w, era, o) + (w.cma ? " CMA" : ""));
         d::hex_rows(out, "raw: ", raw.data(), 8);
         break;
     }
     case dump_era::v6_12: {
-        d::line(out, "page: refcount:" + std::to_string(w.refcount) + " mapcount:" +
-                         std::to_string(w.page_mapcount) + " mapping:" + d::hashed(w.printed_mapping) +
-                         " index:" + idx + " pfn:" + d::hx(w.pfn));
+        d::line(out, "page: refcount:" + std::to_string(w.refcount) +
+                         " mapcount:" + std::to_string(w.page_mapcount) + " mapping:" +
+                         d::hashed(w.printed_mapping) + " index:" + idx + " pfn:" + d::hx(w.pfn));
         if (w.large)
-            d::line(out, "head: order:" + std::to_string(w.order) + " mapcount:" +
-                             std::to_string(w.folio_mapcount) + " entire_mapcount:" +
-                             std::to_string(w.entire_mapcount) + " nr_pages_mapped:" +
-                             std::to_string(w.nr_pages_mapped) + " pincount:" + std::to_string(w.pincount));
+            d::line(out, "head: order:" + std::to_string(w.order) +
+                             " mapcount:" + std::to_string(w.folio_mapcount) +
+                             " entire_mapcount:" + std::to_string(w.entire_mapcount) +
+                             " nr_pages_mapped:" + std::to_string(w.nr_pages_mapped) +
+                             " pincount:" + std::to_string(w.pincount));
         if (o.memcg)
             d::line(out, "memcg:" + d::hxn(*o.memcg));
         if (file_line) {
             if (w.printed_mapping == d::swap_space_address)
                 d::line(out, "aops:swap_aops");
             else
-                d::line(out, "aops:" + aops + " ino:" + d::hxn(o.ino) +
-                                 (aops == "def_blk_aops" ? "" : " dentry name(?):\"" + dentry + "\""));
+                d::line(out,
+                        "aops:" + aops + " ino:" + d::hxn(o.ino) +
+                            (aops == "def_blk_aops" ? "" : " dentry name(?):\"" + dentry + "\""));
         }
-        d::line(out, std::string(w.ksm ? "ksm " : w.anon ? "anon " : "") + "flags: " + d::pgp(w, era, o) +
-                         (w.cma ? " CMA" : ""));
+        d::line(out, std::string(w.ksm    ? "ksm "
+                                 : w.anon ? "anon "
+                                          : "") +
+                         "flags: " + d::pgp(w, era, o) + (w.cma ? " CMA" : ""));
         if (d::era_has_type(era, w.type))
             d::line(out, "page_type: " + d::hxn(d::pgty(w.type)) + "(" +
                              std::string(d::type_name_6_12(w.type)) + ")");
@@ -529,16 +592,26 @@ std::string format_dump_page(const F& f, dump_era era, const dump_page_options& 
             // 2 * sizeof(struct page) from the folio: the head page, then page[1] as struct folio
             // lays it out: _flags_1 (the order in its low byte), _head_1 (compound_head | 1),
             // _large_mapcount | _entire_mapcount, _nr_pages_mapped | _pincount, _folio_nr_pages.
-            const std::uint64_t tail_flags = (w.flags_word & ~((std::uint64_t{1} << 30) - 1)) | w.order;
+            const std::uint64_t tail_flags =
+                (w.flags_word & ~((std::uint64_t{1} << 30) - 1)) | w.order;
             const std::array<std::uint64_t, 16> head{
-                raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
+                raw[0],
+                raw[1],
+                raw[2],
+                raw[3],
+                raw[4],
+                raw[5],
+                raw[6],
+                raw[7],
                 tail_flags,
                 w.page | 1,
                 std::uint64_t(std::uint32_t(w.entire_mapcount - 1)) << 32 |
                     std::uint32_t(w.folio_mapcount - 1),
                 std::uint64_t(std::uint32_t(w.pincount)) << 32 | std::uint32_t(w.nr_pages_mapped),
                 std::uint64_t(std::uint32_t(1) << w.order),
-                0, 0, 0,
+                0,
+                0,
+                0,
             };
             d::hex_rows(out, "head: ", head.data(), 16);
         }

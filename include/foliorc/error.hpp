@@ -6,29 +6,32 @@
 #include <string>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // Each code names the rule a refused operation would have broken. An operation that throws
 // leaves the folio exactly as it was.
 enum class errc : std::uint8_t {
-    refcount_underflow,          // refcount would go below zero
-    holder_holds_nothing,        // a put by a holder that holds no (or too few) references
-    mapcount_exceeds_refs,       // mapcount above the page-table references
-    order_too_large,             // order past max_order(page type)
-    swapcache_without_swapbacked,// PG_swapcache on a folio that is not swapbacked
-    private_2_not_used_by_fs,    // PG_private_2 on a folio whose filesystem never sets it
-    private_on_anon,             // PG_private on an anon folio
-    private_not_used_by_fs,      // PG_private on a folio whose filesystem attaches no private data
-    flags_conflict,              // flags that cannot coexist (active with unevictable, ...)
-    typed_page_state,            // a typed page with a mapping, mapcount or PG_lru
-    bad_mapping,                 // mapping of the wrong kind for the operation
-    wrong_state,                 // operation needs a state the folio is not in
-    pincount_state,              // pincount on a folio without one, or above refcount
-    ledger_mismatch,             // structural references disagree with the folio's state
-    pfn_out_of_range,            // a pfn past basic_folio::max_pfn
+    refcount_underflow,           // refcount would go below zero
+    holder_holds_nothing,         // a put by a holder that holds no (or too few) references
+    mapcount_exceeds_refs,        // mapcount above the page-table references
+    order_too_large,              // order past max_order(page type)
+    swapcache_without_swapbacked, // PG_swapcache on a folio that is not swapbacked
+    private_2_not_used_by_fs,     // PG_private_2 on a folio whose filesystem never sets it
+    private_on_anon,              // PG_private on an anon folio
+    private_not_used_by_fs,       // PG_private on a folio whose filesystem attaches no private data
+    flags_conflict,               // flags that cannot coexist (active with unevictable, ...)
+    typed_page_state,             // a typed page with a mapping, mapcount or PG_lru
+    bad_mapping,                  // mapping of the wrong kind for the operation
+    wrong_state,                  // operation needs a state the folio is not in
+    pincount_state,               // pincount on a folio without one, or above refcount
+    ledger_mismatch,              // structural references disagree with the folio's state
+    pfn_out_of_range,             // a pfn past basic_folio::max_pfn
+    bad_argument, // an argument outside its domain (a CPU, vma or page the model lacks)
 };
 
-constexpr std::string_view errc_name(errc e) noexcept
+[[nodiscard]] constexpr std::string_view errc_name(errc e) noexcept
 {
     switch (e) {
     case errc::refcount_underflow: return "refcount_underflow";
@@ -46,6 +49,7 @@ constexpr std::string_view errc_name(errc e) noexcept
     case errc::pincount_state: return "pincount_state";
     case errc::ledger_mismatch: return "ledger_mismatch";
     case errc::pfn_out_of_range: return "pfn_out_of_range";
+    case errc::bad_argument: return "bad_argument";
     }
     return "unknown";
 }
@@ -86,8 +90,3 @@ inline std::string hex(std::uint64_t v)
 } // namespace detail
 
 } // namespace foliorc
-
-// FOLIORC_CHECKS=0 compiles the invariant checks out (benchmarks); errors then go undetected.
-#ifndef FOLIORC_CHECKS
-#define FOLIORC_CHECKS 1
-#endif

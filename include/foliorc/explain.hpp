@@ -42,7 +42,8 @@ inline dump_facts facts_of(const page_dump& d)
     dump_facts f;
     f.missing = g.missing;
     if (!g.refcount && std::find_if(f.missing.begin(), f.missing.end(), [](const std::string& m) {
-                           return m.rfind("folio refcount", 0) == 0 || m.rfind("everything", 0) == 0;
+                           return m.rfind("folio refcount", 0) == 0 ||
+                                  m.rfind("everything", 0) == 0;
                        }) == f.missing.end())
         f.missing.emplace_back("folio refcount: not printed");
     f.refcount = g.refcount.value_or(0);
@@ -63,7 +64,8 @@ inline dump_facts facts_of(const page_dump& d)
     if (f.anon == true) {
         f.private_ = false;
         f.private_2 = false;
-    } else if (d.flags && (g.tail != true || d.era == dump_layout::head_line || d.era == dump_layout::folio)) {
+    } else if (d.flags &&
+               (g.tail != true || d.era == dump_layout::head_line || d.era == dump_layout::folio)) {
         f.private_ = d.flags->has("private");
         f.private_2 = d.flags->has("private_2") || d.flags->has("fscache");
     }
@@ -126,8 +128,8 @@ inline std::vector<folio_snapshot> completions(const dump_facts& f)
 
 struct rule_explanation {
     std::string_view rule;
-    bool evaluated = true;         // false when the dump does not print what the rules need
-    std::optional<int> expected;   // on the 6.16 footing; nullopt when completions disagree
+    bool evaluated = true;       // false when the dump does not print what the rules need
+    std::optional<int> expected; // on the 6.16 footing; nullopt when completions disagree
     int expected_min = 0, expected_max = 0;
     std::optional<int> unexpected; // refcount - expected - caller's references
     bool warned = false;
@@ -157,9 +159,10 @@ inline std::vector<std::string> likely_holders(const dump_facts& f, int unexpect
         return out;
     }
     if (unexpected < 0) {
-        out.push_back(std::to_string(-unexpected) +
-                      " fewer references than these rules expect: the rules over-count this folio, or "
-                      "fewer callers hold it than assumed");
+        out.push_back(
+            std::to_string(-unexpected) +
+            " fewer references than these rules expect: the rules over-count this folio, or "
+            "fewer callers hold it than assumed");
         return out;
     }
     if (unexpected == 0) {
@@ -187,13 +190,17 @@ inline std::vector<std::string> likely_holders(const dump_facts& f, int unexpect
         std::string s = std::to_string(left) + " more: ";
         std::vector<std::string> who;
         if (f.flags && f.flags->test(pg::mlocked))
-            who.emplace_back("a per-CPU mlock batch entry (mlock_folio/munlock_folio not yet drained)");
+            who.emplace_back(
+                "a per-CPU mlock batch entry (mlock_folio/munlock_folio not yet drained)");
         if (f.flags && !f.flags->test(pg::lru) && !is_typed(f.type))
-            who.emplace_back("a per-CPU lru_add batch entry (PG_lru still clear) or an isolation by "
-                             "someone else");
+            who.emplace_back(
+                "a per-CPU lru_add batch entry (PG_lru still clear) or an isolation by "
+                "someone else");
         if (f.flags && f.flags->test(pg::lru))
-            who.emplace_back("a per-CPU LRU batch entry (activate, deactivate, lazyfree, move_tail)");
-        if (f.order == 0 && left >= 1 && left < gup_pin_counting_bias && f.refcount >= gup_pin_counting_bias)
+            who.emplace_back(
+                "a per-CPU LRU batch entry (activate, deactivate, lazyfree, move_tail)");
+        if (f.order == 0 && left >= 1 && left < gup_pin_counting_bias &&
+            f.refcount >= gup_pin_counting_bias)
             who.emplace_back("(folio_maybe_dma_pinned is true here only because of the count)");
         who.emplace_back("FOLL_GET (get_user_pages) or a transient reference (folio_try_get, "
                          "filemap_get_folios)");
@@ -205,7 +212,8 @@ inline std::vector<std::string> likely_holders(const dump_facts& f, int unexpect
 }
 
 template <class Registry = kernel_rule_registry>
-dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = std::nullopt)
+[[nodiscard]] dump_explanation explain(const page_dump& d,
+                                       std::optional<int> caller_refs = std::nullopt)
 {
     dump_explanation e;
     e.facts = facts_of(d);
@@ -234,11 +242,12 @@ dump_explanation explain(const page_dump& d, std::optional<int> caller_refs = st
         }
         e.rules.push_back(x);
     }
-    const auto it = std::find_if(e.rules.begin(), e.rules.end(),
-                                 [](const rule_explanation& x) { return x.rule == rules::latest::name; });
+    const auto it = std::find_if(e.rules.begin(), e.rules.end(), [](const rule_explanation& x) {
+        return x.rule == rules::latest::name;
+    });
     const rule_explanation& latest = it != e.rules.end() ? *it : e.rules.back();
-    e.likely = likely_holders(e.facts, latest.unexpected.value_or(e.facts.refcount - latest.expected_max -
-                                                                   e.caller_refs));
+    e.likely = likely_holders(e.facts, latest.unexpected.value_or(
+                                           e.facts.refcount - latest.expected_max - e.caller_refs));
     return e;
 }
 

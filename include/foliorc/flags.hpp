@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // A page flag's identity. The first block is enum pageflags of 6.14+ in its order; the second
@@ -63,11 +65,11 @@ namespace detail {
 // The names %pGp prints (include/trace/events/mmflags.h); owner_2 printed "mappedtodisk" before
 // 6.12.
 inline constexpr std::array<std::string_view, pg_count> pg_names{
-    "locked",       "writeback", "referenced", "uptodate",  "dirty",      "lru",
-    "head",         "waiters",   "active",     "workingset", "owner_priv_1", "owner_2",
-    "arch_1",       "reserved",  "private",    "private_2", "reclaim",    "swapbacked",
-    "unevictable",  "dropbehind", "mlocked",   "uncached",  "hwpoison",   "young",
-    "idle",         "arch_2",    "arch_3",     "skip_kasan_poison", "error", "slab",
+    "locked",      "writeback",  "referenced", "uptodate",          "dirty",        "lru",
+    "head",        "waiters",    "active",     "workingset",        "owner_priv_1", "owner_2",
+    "arch_1",      "reserved",   "private",    "private_2",         "reclaim",      "swapbacked",
+    "unevictable", "dropbehind", "mlocked",    "uncached",          "hwpoison",     "young",
+    "idle",        "arch_2",     "arch_3",     "skip_kasan_poison", "error",        "slab",
 };
 
 struct pg_alias {
@@ -83,21 +85,21 @@ inline constexpr std::array<pg_alias, 10> pg_aliases{{
     {"fscache", pg::private_2},
     {"readahead", pg::reclaim},
     {"isolated", pg::reclaim},
-    {"pinned", pg::owner_priv_1},     // Xen
-    {"foreign", pg::owner_priv_1},    // Xen
-    {"reported", pg::uptodate},       // free page reporting
+    {"pinned", pg::owner_priv_1},  // Xen
+    {"foreign", pg::owner_priv_1}, // Xen
+    {"reported", pg::uptodate},    // free page reporting
 }};
 } // namespace detail
 
 // The name the kernel's %pGp format prints for the flag (6.12+ names).
-constexpr std::string_view pg_name(pg f) noexcept
+[[nodiscard]] constexpr std::string_view pg_name(pg f) noexcept
 {
     return detail::pg_names[static_cast<std::size_t>(f)];
 }
 
 // Parses a flag name as any era's dump_page printed it, or a kernel alias name (mappedtodisk,
 // owner_2, private_2, fscache, swapcache, error, slab, ...). Unknown names give nullopt.
-constexpr std::optional<pg> parse_pg(std::string_view name) noexcept
+[[nodiscard]] constexpr std::optional<pg> parse_pg(std::string_view name) noexcept
 {
     for (std::size_t i = 0; i < pg_count; ++i)
         if (detail::pg_names[i] == name)
@@ -125,13 +127,24 @@ public:
         return s;
     }
 
-    constexpr bool test(pg f) const noexcept { return (bits_ & bit(f)) != 0; }
-    constexpr flag_set& set(pg f) noexcept { bits_ |= bit(f); return *this; }
-    constexpr flag_set& clear(pg f) noexcept { bits_ &= ~bit(f); return *this; }
+    [[nodiscard]] constexpr bool test(pg f) const noexcept { return (bits_ & bit(f)) != 0; }
+    constexpr flag_set& set(pg f) noexcept
+    {
+        bits_ |= bit(f);
+        return *this;
+    }
+    constexpr flag_set& clear(pg f) noexcept
+    {
+        bits_ &= ~bit(f);
+        return *this;
+    }
     constexpr flag_set& set(pg f, bool on) noexcept { return on ? set(f) : clear(f); }
-    constexpr std::uint32_t bits() const noexcept { return bits_; }
-    constexpr bool empty() const noexcept { return bits_ == 0; }
-    constexpr bool contains(flag_set o) const noexcept { return (bits_ & o.bits_) == o.bits_; }
+    [[nodiscard]] constexpr std::uint32_t bits() const noexcept { return bits_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
+    [[nodiscard]] constexpr bool contains(flag_set o) const noexcept
+    {
+        return (bits_ & o.bits_) == o.bits_;
+    }
 
     constexpr flag_set operator|(flag_set o) const noexcept { return from_bits(bits_ | o.bits_); }
     constexpr flag_set operator&(flag_set o) const noexcept { return from_bits(bits_ & o.bits_); }
@@ -169,11 +182,12 @@ constexpr bool anon_exclusive_bit(flag_set flags, bool anon) noexcept
 // The order in which %pGp and show_page_flags print names: __def_pageflag_names of
 // include/trace/events/mmflags.h (6.12.117; flags of other eras where they stood).
 inline constexpr std::array<pg, pg_count> pageflag_print_order{
-    pg::locked,   pg::waiters,   pg::error,      pg::referenced, pg::uptodate,  pg::dirty,
-    pg::lru,      pg::active,    pg::workingset, pg::slab,       pg::owner_priv_1, pg::owner_2,
-    pg::arch_1,   pg::reserved,  pg::private_,   pg::private_2,  pg::writeback, pg::head,
-    pg::reclaim,  pg::swapbacked, pg::unevictable, pg::dropbehind, pg::mlocked, pg::uncached,
-    pg::hwpoison, pg::idle,      pg::young,      pg::arch_2,     pg::arch_3,    pg::skip_kasan_poison,
+    pg::locked,       pg::waiters,    pg::error,   pg::referenced, pg::uptodate,
+    pg::dirty,        pg::lru,        pg::active,  pg::workingset, pg::slab,
+    pg::owner_priv_1, pg::owner_2,    pg::arch_1,  pg::reserved,   pg::private_,
+    pg::private_2,    pg::writeback,  pg::head,    pg::reclaim,    pg::swapbacked,
+    pg::unevictable,  pg::dropbehind, pg::mlocked, pg::uncached,   pg::hwpoison,
+    pg::idle,         pg::young,      pg::arch_2,  pg::arch_3,     pg::skip_kasan_poison,
 };
 
 // Calls fn(name) for each set flag in print order, as show_page_flags lists them.
@@ -193,9 +207,9 @@ struct flag_config {
     bool arch_uses_pg_uncached = true; // x86 with X86_PAT (while PG_uncached existed)
     bool memory_failure = true;        // PG_hwpoison
     bool page_idle_flag = false;       // PG_young, PG_idle (with 64BIT)
-    bool arch_2 = true;                // 64BIT before PG_arch_2 got its own option, then ARCH_USES_PG_ARCH_2
-    bool arch_3 = false;               // ARCH_USES_PG_ARCH_3
-    bool kasan_hw_tags = false;        // PG_skip_kasan_poison
+    bool arch_2 = true;  // 64BIT before PG_arch_2 got its own option, then ARCH_USES_PG_ARCH_2
+    bool arch_3 = false; // ARCH_USES_PG_ARCH_3
+    bool kasan_hw_tags = false; // PG_skip_kasan_poison
 };
 
 // The bit each flag identity has in one era's enum pageflags under one configuration.
@@ -208,8 +222,9 @@ public:
     // The members of enum pageflags in order up to and including PG_unevictable / PG_dropbehind
     // (`fixed`), then the optional ones in order; an optional member is present when `cfg` says.
     template <std::size_t N>
-    constexpr flag_layout(std::string_view name_, std::string_view kernels_, std::string_view source_,
-                          const std::array<pg, N>& members, flag_config cfg) noexcept
+    constexpr flag_layout(std::string_view name_, std::string_view kernels_,
+                          std::string_view source_, const std::array<pg, N>& members,
+                          flag_config cfg) noexcept
         : name(name_), kernels(kernels_), source(source_)
     {
         for (auto& b : bit_)
@@ -233,7 +248,7 @@ public:
     constexpr unsigned nr_pageflags() const noexcept { return nr_; }
 
     // The flags of a raw folio->flags word (as `flags: 0x...` or a `raw:` row prints it).
-    constexpr flag_set decode(std::uint64_t raw) const noexcept
+    [[nodiscard]] constexpr flag_set decode(std::uint64_t raw) const noexcept
     {
         flag_set s;
         for (std::size_t i = 0; i < pg_count; ++i)
@@ -292,56 +307,77 @@ namespace order {
 // named PG_mappedtodisk. PG_arch_2 under CONFIG_64BIT until 6.2 put it (and PG_arch_3) under
 // CONFIG_ARCH_USES_PG_ARCH_X, which x86 never selects.
 inline constexpr std::array<pg, 29> v5_18{
-    pg::locked,   pg::referenced,   pg::uptodate,     pg::dirty,    pg::lru,
-    pg::active,   pg::workingset,   pg::waiters,      pg::error,    pg::slab,
-    pg::owner_priv_1, pg::arch_1,   pg::reserved,     pg::private_, pg::private_2,
-    pg::writeback, pg::head,        pg::owner_2,      pg::reclaim,  pg::swapbacked,
-    pg::unevictable, pg::mlocked,   pg::uncached,     pg::hwpoison, pg::young,
-    pg::idle,     pg::arch_2,       pg::arch_3,       pg::skip_kasan_poison,
+    pg::locked,
+    pg::referenced,
+    pg::uptodate,
+    pg::dirty,
+    pg::lru,
+    pg::active,
+    pg::workingset,
+    pg::waiters,
+    pg::error,
+    pg::slab,
+    pg::owner_priv_1,
+    pg::arch_1,
+    pg::reserved,
+    pg::private_,
+    pg::private_2,
+    pg::writeback,
+    pg::head,
+    pg::owner_2,
+    pg::reclaim,
+    pg::swapbacked,
+    pg::unevictable,
+    pg::mlocked,
+    pg::uncached,
+    pg::hwpoison,
+    pg::young,
+    pg::idle,
+    pg::arch_2,
+    pg::arch_3,
+    pg::skip_kasan_poison,
 };
 // 6.6 (c704ae979784 "mm: rearrange page flags"): PG_writeback to bit 1, PG_head to bit 6.
 inline constexpr std::array<pg, 28> v6_6{
-    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
-    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
-    pg::error,    pg::slab,         pg::owner_priv_1, pg::arch_1,   pg::reserved,
-    pg::private_, pg::private_2,    pg::owner_2,      pg::reclaim,  pg::swapbacked,
-    pg::unevictable, pg::mlocked,   pg::uncached,     pg::hwpoison, pg::young,
-    pg::idle,     pg::arch_2,       pg::arch_3,
+    pg::locked,       pg::writeback,  pg::referenced,  pg::uptodate,   pg::dirty,     pg::lru,
+    pg::head,         pg::waiters,    pg::active,      pg::workingset, pg::error,     pg::slab,
+    pg::owner_priv_1, pg::arch_1,     pg::reserved,    pg::private_,   pg::private_2, pg::owner_2,
+    pg::reclaim,      pg::swapbacked, pg::unevictable, pg::mlocked,    pg::uncached,  pg::hwpoison,
+    pg::young,        pg::idle,       pg::arch_2,      pg::arch_3,
 };
 // 6.10: PG_slab gone (slab is a page type).
 inline constexpr std::array<pg, 27> v6_10{
-    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
-    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
-    pg::error,    pg::owner_priv_1, pg::arch_1,       pg::reserved, pg::private_,
-    pg::private_2, pg::owner_2,     pg::reclaim,      pg::swapbacked, pg::unevictable,
-    pg::mlocked,  pg::uncached,     pg::hwpoison,     pg::young,    pg::idle,
-    pg::arch_2,   pg::arch_3,
+    pg::locked,     pg::writeback,   pg::referenced, pg::uptodate,   pg::dirty,    pg::lru,
+    pg::head,       pg::waiters,     pg::active,     pg::workingset, pg::error,    pg::owner_priv_1,
+    pg::arch_1,     pg::reserved,    pg::private_,   pg::private_2,  pg::owner_2,  pg::reclaim,
+    pg::swapbacked, pg::unevictable, pg::mlocked,    pg::uncached,   pg::hwpoison, pg::young,
+    pg::idle,       pg::arch_2,      pg::arch_3,
 };
 // 6.11: PG_error gone.
 inline constexpr std::array<pg, 26> v6_11{
-    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
-    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
-    pg::owner_priv_1, pg::arch_1,   pg::reserved,     pg::private_, pg::private_2,
-    pg::owner_2,  pg::reclaim,      pg::swapbacked,   pg::unevictable, pg::mlocked,
-    pg::uncached, pg::hwpoison,     pg::young,        pg::idle,     pg::arch_2,
+    pg::locked,       pg::writeback, pg::referenced, pg::uptodate,    pg::dirty,
+    pg::lru,          pg::head,      pg::waiters,    pg::active,      pg::workingset,
+    pg::owner_priv_1, pg::arch_1,    pg::reserved,   pg::private_,    pg::private_2,
+    pg::owner_2,      pg::reclaim,   pg::swapbacked, pg::unevictable, pg::mlocked,
+    pg::uncached,     pg::hwpoison,  pg::young,      pg::idle,        pg::arch_2,
     pg::arch_3,
 };
 // 6.12: PG_mappedtodisk renamed PG_owner_2 and moved after PG_owner_priv_1; PG_uncached gone
 // (x86 PAT uses PG_arch_2, under CONFIG_ARCH_USES_PG_ARCH_2).
 inline constexpr std::array<pg, 25> v6_12{
-    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
-    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
-    pg::owner_priv_1, pg::owner_2,  pg::arch_1,       pg::reserved, pg::private_,
-    pg::private_2, pg::reclaim,     pg::swapbacked,   pg::unevictable, pg::mlocked,
-    pg::hwpoison, pg::young,        pg::idle,         pg::arch_2,   pg::arch_3,
+    pg::locked,       pg::writeback, pg::referenced, pg::uptodate,    pg::dirty,
+    pg::lru,          pg::head,      pg::waiters,    pg::active,      pg::workingset,
+    pg::owner_priv_1, pg::owner_2,   pg::arch_1,     pg::reserved,    pg::private_,
+    pg::private_2,    pg::reclaim,   pg::swapbacked, pg::unevictable, pg::mlocked,
+    pg::hwpoison,     pg::young,     pg::idle,       pg::arch_2,      pg::arch_3,
 };
 // 6.14: PG_dropbehind after PG_unevictable.
 inline constexpr std::array<pg, 26> v6_14{
-    pg::locked,   pg::writeback,    pg::referenced,   pg::uptodate, pg::dirty,
-    pg::lru,      pg::head,         pg::waiters,      pg::active,   pg::workingset,
-    pg::owner_priv_1, pg::owner_2,  pg::arch_1,       pg::reserved, pg::private_,
-    pg::private_2, pg::reclaim,     pg::swapbacked,   pg::unevictable, pg::dropbehind,
-    pg::mlocked,  pg::hwpoison,     pg::young,        pg::idle,     pg::arch_2,
+    pg::locked,       pg::writeback, pg::referenced, pg::uptodate,    pg::dirty,
+    pg::lru,          pg::head,      pg::waiters,    pg::active,      pg::workingset,
+    pg::owner_priv_1, pg::owner_2,   pg::arch_1,     pg::reserved,    pg::private_,
+    pg::private_2,    pg::reclaim,   pg::swapbacked, pg::unevictable, pg::dropbehind,
+    pg::mlocked,      pg::hwpoison,  pg::young,      pg::idle,        pg::arch_2,
     pg::arch_3,
 };
 } // namespace order
@@ -353,25 +389,26 @@ inline constexpr flag_config debian_6_1{};
 inline constexpr flag_config x86_6_2{.arch_2 = false};
 inline constexpr flag_config debian_6_12{.arch_uses_pg_uncached = false, .page_idle_flag = true};
 
-inline constexpr flag_layout v5_18{"5.18", "5.18 - 6.1", "6.1.192 page-flags.h; 5.18 - 6.0 by patch history",
+inline constexpr flag_layout v5_18{"5.18", "5.18 - 6.1",
+                                   "6.1.192 page-flags.h; 5.18 - 6.0 by patch history",
                                    order::v5_18, debian_6_1};
 inline constexpr flag_layout v6_1{"6.1", "6.1.y", "linux-source-6.1 (6.1.192) page-flags.h",
                                   order::v5_18, debian_6_1};
-inline constexpr flag_layout v6_2{"6.2", "6.2 - 6.5", "patches: PG_arch_2 under ARCH_USES_PG_ARCH_X",
-                                  order::v5_18, x86_6_2};
+inline constexpr flag_layout v6_2{
+    "6.2", "6.2 - 6.5", "patches: PG_arch_2 under ARCH_USES_PG_ARCH_X", order::v5_18, x86_6_2};
 inline constexpr flag_layout v6_6{"6.6", "6.6 - 6.9", "c704ae979784 mm: rearrange page flags",
                                   order::v6_6, x86_6_2};
 inline constexpr flag_layout v6_10{"6.10", "6.10", "mm: free up PG_slab", order::v6_10, x86_6_2};
 inline constexpr flag_layout v6_11{"6.11", "6.11", "mm: Remove PG_error", order::v6_11, x86_6_2};
-inline constexpr flag_layout v6_12{"6.12", "6.12 - 6.13", "linux-source-6.12 (6.12.117) page-flags.h",
-                                   order::v6_12, debian_6_12};
+inline constexpr flag_layout v6_12{
+    "6.12", "6.12 - 6.13", "linux-source-6.12 (6.12.117) page-flags.h", order::v6_12, debian_6_12};
 inline constexpr flag_layout v6_14{"6.14", ">= 6.14", "mm: add PG_dropbehind folio flag (6.14)",
                                    order::v6_14, debian_6_12};
 inline constexpr const flag_layout& latest = v6_14;
 
 // The layout of a kernel version ("6.8", "6.12.117", "v5.19-rc1"); versions before 5.18 get
 // 5.18's, after the newest the newest's.
-constexpr const flag_layout& for_kernel(std::string_view version) noexcept
+[[nodiscard]] constexpr const flag_layout& for_kernel(std::string_view version) noexcept
 {
     unsigned major = 0, minor = 0;
     std::size_t i = (!version.empty() && version[0] == 'v') ? 1 : 0;
@@ -381,13 +418,20 @@ constexpr const flag_layout& for_kernel(std::string_view version) noexcept
         for (++i; i < version.size() && version[i] >= '0' && version[i] <= '9'; ++i)
             minor = minor * 10 + unsigned(version[i] - '0');
     const unsigned v = major * 100 + minor;
-    if (v >= 614) return v6_14;
-    if (v >= 612) return v6_12;
-    if (v == 611) return v6_11;
-    if (v == 610) return v6_10;
-    if (v >= 606) return v6_6;
-    if (v >= 602) return v6_2;
-    if (v == 601) return v6_1;
+    if (v >= 614)
+        return v6_14;
+    if (v >= 612)
+        return v6_12;
+    if (v == 611)
+        return v6_11;
+    if (v == 610)
+        return v6_10;
+    if (v >= 606)
+        return v6_6;
+    if (v >= 602)
+        return v6_2;
+    if (v == 601)
+        return v6_1;
     return v5_18;
 }
 

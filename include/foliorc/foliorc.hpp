@@ -1,9 +1,12 @@
-// foliorc/foliorc.hpp — umbrella: every public header.
+// foliorc/foliorc.hpp — umbrella: every public header but two. Not testing/gtest.hpp (it needs
+// GoogleTest) and not version.hpp: `foliorc::version` would collide with a local `version` in
+// code that says `using namespace foliorc` (a -Wshadow warning); include it where it is wanted.
 #pragma once
 
 #include <foliorc/batch.hpp>
 #include <foliorc/collect.hpp>
 #include <foliorc/concepts.hpp>
+#include <foliorc/config.hpp>
 #include <foliorc/drain_policy.hpp>
 #include <foliorc/dump.hpp>
 #include <foliorc/dump_format.hpp>

@@ -55,56 +55,68 @@ struct v5_19 : v5_18 {
     static constexpr std::string_view version = "5.19";
 };
 // 6.0: 108ca8358139 folio_expected_refs (PG_private only).
-struct v6_0 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 15,
-                     lru_era::classic, detail::unbatched, flag_layouts::v5_18> {
+struct v6_0 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                     15, lru_era::classic, detail::unbatched, flag_layouts::v5_18> {
     static constexpr std::string_view version = "6.0";
 };
-struct v6_1 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 15,
-                     lru_era::classic, detail::unbatched, flag_layouts::v6_1> {
+struct v6_1 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                     15, lru_era::classic, detail::unbatched, flag_layouts::v6_1> {
     static constexpr std::string_view version = "6.1";
 };
-struct v6_2 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 15,
-                     lru_era::classic, detail::unbatched, flag_layouts::v6_2> {
+struct v6_2 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                     15, lru_era::classic, detail::unbatched, flag_layouts::v6_2> {
     static constexpr std::string_view version = "6.2";
 };
 // 6.3: migrate_pages_batch, 3 async + 7 sync passes.
-struct v6_3 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 15,
-                     lru_era::classic, detail::batched, flag_layouts::v6_2> {
+struct v6_3 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                     15, lru_era::classic, detail::batched, flag_layouts::v6_2> {
     static constexpr std::string_view version = "6.3";
 };
-struct v6_4 : v6_3 { static constexpr std::string_view version = "6.4"; };
-struct v6_5 : v6_3 { static constexpr std::string_view version = "6.5"; };
+struct v6_4 : v6_3 {
+    static constexpr std::string_view version = "6.4";
+};
+struct v6_5 : v6_3 {
+    static constexpr std::string_view version = "6.5";
+};
 // 6.6: c704ae979784 rearranged the page flags.
-struct v6_6 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 15,
-                     lru_era::classic, detail::batched, flag_layouts::v6_6> {
+struct v6_6 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                     15, lru_era::classic, detail::batched, flag_layouts::v6_6> {
     static constexpr std::string_view version = "6.6";
 };
-struct v6_7 : v6_6 { static constexpr std::string_view version = "6.7"; };
-struct v6_8 : v6_6 { static constexpr std::string_view version = "6.8"; };
+struct v6_7 : v6_6 {
+    static constexpr std::string_view version = "6.7";
+};
+struct v6_8 : v6_6 {
+    static constexpr std::string_view version = "6.8";
+};
 // 6.9: PAGEVEC_SIZE 31 ("mm: increase folio batch size").
-struct v6_9 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 31,
-                     lru_era::classic, detail::batched, flag_layouts::v6_6> {
+struct v6_9 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                     31, lru_era::classic, detail::batched, flag_layouts::v6_6> {
     static constexpr std::string_view version = "6.9";
 };
-struct v6_10 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 31,
-                      lru_era::classic, detail::batched, flag_layouts::v6_10> {
+struct v6_10 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                      31, lru_era::classic, detail::batched, flag_layouts::v6_10> {
     static constexpr std::string_view version = "6.10";
 };
 // 6.11: 33dfe9204f29 clears PG_lru when a folio is queued on a non-lru_add batch.
-struct v6_11 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 31,
-                      lru_era::clear_on_add, detail::batched, flag_layouts::v6_11> {
+struct v6_11 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                      31, lru_era::clear_on_add, detail::batched, flag_layouts::v6_11> {
     static constexpr std::string_view version = "6.11";
 };
-struct v6_12 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 31,
-                      lru_era::clear_on_add, detail::batched, flag_layouts::v6_12> {
+struct v6_12 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                      31, lru_era::clear_on_add, detail::batched, flag_layouts::v6_12> {
     static constexpr std::string_view version = "6.12";
 };
-struct v6_13 : v6_12 { static constexpr std::string_view version = "6.13"; };
-struct v6_14 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio, 31,
-                      lru_era::clear_on_add, detail::batched, flag_layouts::v6_14> {
+struct v6_13 : v6_12 {
+    static constexpr std::string_view version = "6.13";
+};
+struct v6_14 : preset<rules::migrate_6_0, rules::migrate_6_0, drain::lru_flag, dedupe::prev_folio,
+                      31, lru_era::clear_on_add, detail::batched, flag_layouts::v6_14> {
     static constexpr std::string_view version = "6.14";
 };
-struct v6_15 : v6_14 { static constexpr std::string_view version = "6.15"; };
+struct v6_15 : v6_14 {
+    static constexpr std::string_view version = "6.15";
+};
 // 6.16: 86ebd50224c0 folio_expected_ref_count in migration; a03db236aebf pfn-range dedupe.
 struct v6_16 : preset<rules::v6_16, rules::v6_16, drain::lru_flag, dedupe::pfn_range, 31,
                       lru_era::clear_on_add, detail::batched, flag_layouts::v6_14> {
@@ -114,23 +126,27 @@ struct v6_16 : preset<rules::v6_16, rules::v6_16, drain::lru_flag, dedupe::pfn_r
 // "mm: better GUP pin lru_add_drain_all()" v2 merged for 6.17-rc: 98c6d259319e (ref_count
 // check), a09a8a1fbb37 (local drain first), afb99e9f5004 (revert of 33dfe9204f29: classic
 // PG_lru), 2da6de30e60d (folio_may_be_lru_cached). Compares with expected + 1.
-struct v6_17 : preset<rules::v6_17, rules::v6_17, drain::may_be_lru_cached<rules::v6_17>,
-                      dedupe::pfn_range, 31, lru_era::classic, detail::batched, flag_layouts::v6_14> {
+struct v6_17
+    : preset<rules::v6_17, rules::v6_17, drain::may_be_lru_cached<rules::v6_17>, dedupe::pfn_range,
+             31, lru_era::classic, detail::batched, flag_layouts::v6_14> {
     static constexpr std::string_view version = "6.17";
 };
-struct v6_18 : v6_17 { static constexpr std::string_view version = "6.18"; };
+struct v6_18 : v6_17 {
+    static constexpr std::string_view version = "6.18";
+};
 // 6.19: f183663901f2, the swap-cache term for every folio.
-struct v6_19 : preset<rules::v6_19, rules::v6_19, drain::may_be_lru_cached<rules::v6_19>,
-                      dedupe::pfn_range, 31, lru_era::classic, detail::batched, flag_layouts::v6_14> {
+struct v6_19
+    : preset<rules::v6_19, rules::v6_19, drain::may_be_lru_cached<rules::v6_19>, dedupe::pfn_range,
+             31, lru_era::classic, detail::batched, flag_layouts::v6_14> {
     static constexpr std::string_view version = "6.19";
 };
 // Mainline after 6.19: "mm/gup: factor out LRU cache draining for folio into
 // lru_cache_drain_for_folio()" and "mm/gup: fix always draining LRU caches in
 // collect_longterm_unpinnable_folios()" (2026; the release that first carries them is not
 // confirmed here): compares with expected + (folio_has_pincount ? 1 : GUP_PIN_COUNTING_BIAS).
-struct mainline_2026 : preset<rules::v6_19, rules::v6_19, drain::pin_aware<rules::v6_19>,
-                              dedupe::pfn_range, 31, lru_era::classic, detail::batched,
-                              flag_layouts::v6_14> {
+struct mainline_2026
+    : preset<rules::v6_19, rules::v6_19, drain::pin_aware<rules::v6_19>, dedupe::pfn_range, 31,
+             lru_era::classic, detail::batched, flag_layouts::v6_14> {
     static constexpr std::string_view version = "7.x (2026)";
 };
 using latest = mainline_2026;
@@ -141,26 +157,25 @@ using latest = mainline_2026;
 // cache for every folio; 6.1's page types), used by gup only; collect_longterm_unpinnable_pages has the 2025
 // series (local, then all, gated by folio_may_be_lru_cached) comparing with expected + 1;
 // migration still uses folio_expected_refs. PAGEVEC_SIZE 15, 10 unbatched passes.
-struct v6_1_192 : preset<rules::v6_1_stable, rules::migrate_6_0,
-                         drain::may_be_lru_cached<rules::v6_1_stable>,
-                         dedupe::prev_folio, 15, lru_era::classic, detail::unbatched,
-                         flag_layouts::v6_1> {
+struct v6_1_192
+    : preset<rules::v6_1_stable, rules::migrate_6_0, drain::may_be_lru_cached<rules::v6_1_stable>,
+             dedupe::prev_folio, 15, lru_era::classic, detail::unbatched, flag_layouts::v6_1> {
     static constexpr std::string_view version = "6.1.192";
 };
 // 6.12.117: pofs_next_folio (a03db236aebf), pin_refs = folio_has_pincount ? 1 :
 // GUP_PIN_COUNTING_BIAS, migration with folio_expected_ref_count + 1, PAGEVEC_SIZE 31, 3 + 7
 // passes, classic PG_lru (the revert is in).
-struct v6_12_117 : preset<rules::v6_19, rules::v6_19, drain::pin_aware<rules::v6_19>,
-                          dedupe::pfn_range, 31, lru_era::classic, detail::batched,
-                          flag_layouts::v6_12> {
+struct v6_12_117
+    : preset<rules::v6_19, rules::v6_19, drain::pin_aware<rules::v6_19>, dedupe::pfn_range, 31,
+             lru_era::classic, detail::batched, flag_layouts::v6_12> {
     static constexpr std::string_view version = "6.12.117";
 };
 
 template <class... Ks>
 using preset_list = foliorc::detail::type_list<Ks...>;
-using mainline = preset_list<v5_18, v5_19, v6_0, v6_1, v6_2, v6_3, v6_4, v6_5, v6_6, v6_7, v6_8,
-                             v6_9, v6_10, v6_11, v6_12, v6_13, v6_14, v6_15, v6_16, v6_17, v6_18,
-                             v6_19, mainline_2026>;
+using mainline =
+    preset_list<v5_18, v5_19, v6_0, v6_1, v6_2, v6_3, v6_4, v6_5, v6_6, v6_7, v6_8, v6_9, v6_10,
+                v6_11, v6_12, v6_13, v6_14, v6_15, v6_16, v6_17, v6_18, v6_19, mainline_2026>;
 using stable = preset_list<v6_1_192, v6_12_117>;
 
 // What a preset is, at run time.
@@ -177,9 +192,10 @@ struct preset_info {
 template <class K>
 constexpr preset_info info() noexcept
 {
-    return {K::version,         K::drain_rules::name, K::migrate_rules::name, K::policy::name,
-            K::dedupe::name,    K::batch_capacity,    K::era,                 K::drain_all_local_first,
-            K::passes,          &K::flags};
+    return {K::version,      K::drain_rules::name,     K::migrate_rules::name,
+            K::policy::name, K::dedupe::name,          K::batch_capacity,
+            K::era,          K::drain_all_local_first, K::passes,
+            &K::flags};
 }
 
 namespace detail {
@@ -190,7 +206,8 @@ struct table<foliorc::detail::type_list<Ks...>> {
     static constexpr std::array<preset_info, sizeof...(Ks)> rows{info<Ks>()...};
 };
 
-constexpr std::optional<std::array<unsigned, 3>> parse_version(std::string_view v) noexcept
+[[nodiscard]] constexpr std::optional<std::array<unsigned, 3>>
+parse_version(std::string_view v) noexcept
 {
     if (!v.empty() && v[0] == 'v')
         v.remove_prefix(1);
@@ -226,7 +243,7 @@ struct lookup_result {
 // A version string ("6.15", "v6.12.117", "6.1.192-1", "6.16.3") to its preset: a stable
 // release whose source was read, else the mainline release of its series (with a warning for
 // a stable release: its backports are not modelled), else the nearest mainline release.
-inline std::optional<lookup_result> lookup(std::string_view version)
+[[nodiscard]] inline std::optional<lookup_result> lookup(std::string_view version)
 {
     const auto v = detail::parse_version(version);
     if (!v)

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // What folio->mapping denotes. anon, ksm and movable_ops are the kernel's tagged pointers
@@ -14,7 +16,7 @@ namespace foliorc {
 // itself never points at it.
 enum class mapping_kind : std::uint8_t { none, anon, ksm, movable_ops, file, swap };
 
-constexpr std::string_view mapping_kind_name(mapping_kind k) noexcept
+[[nodiscard]] constexpr std::string_view mapping_kind_name(mapping_kind k) noexcept
 {
     switch (k) {
     case mapping_kind::none: return "none";
@@ -41,19 +43,30 @@ constexpr bool is_tagged_kind(mapping_kind k) noexcept
 // How a filesystem uses the private flags of its page-cache folios (docs/kernel.md ("PG_private_2")).
 struct fs_behaviour {
     std::string_view name;
-    bool swapbacked = false;          // shmem: folios are PG_swapbacked and can enter swap cache
-    bool uses_private = false;        // attaches fs-private data (buffer heads, ...) with PG_private
-    bool uses_private_2 = false;      // sets PG_private_2 (PG_fscache) at all
+    bool swapbacked = false;     // shmem: folios are PG_swapbacked and can enter swap cache
+    bool uses_private = false;   // attaches fs-private data (buffer heads, ...) with PG_private
+    bool uses_private_2 = false; // sets PG_private_2 (PG_fscache) at all
     bool private_2_takes_ref = false; // setting PG_private_2 comes with +1 reference
 };
 
 template <class P>
-concept fs_policy = requires(const P& p) {
-    { p.name } -> std::convertible_to<std::string_view>;
-    { p.swapbacked } -> std::convertible_to<bool>;
-    { p.uses_private } -> std::convertible_to<bool>;
-    { p.uses_private_2 } -> std::convertible_to<bool>;
-    { p.private_2_takes_ref } -> std::convertible_to<bool>;
+concept fs_policy = requires(const P& p)
+{
+    {
+        p.name
+        } -> std::convertible_to<std::string_view>;
+    {
+        p.swapbacked
+        } -> std::convertible_to<bool>;
+    {
+        p.uses_private
+        } -> std::convertible_to<bool>;
+    {
+        p.uses_private_2
+        } -> std::convertible_to<bool>;
+    {
+        p.private_2_takes_ref
+        } -> std::convertible_to<bool>;
 };
 
 namespace fs {
@@ -75,8 +88,8 @@ struct basic_mapping {
     using fs_type = FsPolicy;
 
     mapping_kind kind = mapping_kind::none;
-    FsPolicy fs{};             // meaningful for file mappings only
-    std::string_view name{};   // for traces and messages ("memfd:crosvm", ...)
+    FsPolicy fs{};           // meaningful for file mappings only
+    std::string_view name{}; // for traces and messages ("memfd:crosvm", ...)
 
     constexpr bool is_anon() const noexcept { return is_anon_kind(kind); }
     constexpr bool is_file() const noexcept { return kind == mapping_kind::file; }
@@ -90,8 +103,8 @@ inline constexpr basic_mapping<FsPolicy> anon_mapping_v{mapping_kind::anon, {}, 
 template <fs_policy FsPolicy = fs_behaviour>
 inline constexpr basic_mapping<FsPolicy> ksm_mapping_v{mapping_kind::ksm, {}, "ksm"};
 template <fs_policy FsPolicy = fs_behaviour>
-inline constexpr basic_mapping<FsPolicy> movable_ops_mapping_v{mapping_kind::movable_ops, {},
-                                                                "movable_ops"};
+inline constexpr basic_mapping<FsPolicy> movable_ops_mapping_v{
+    mapping_kind::movable_ops, {}, "movable_ops"};
 
 inline constexpr const mapping& anon_mapping = anon_mapping_v<>;
 inline constexpr const mapping& ksm_mapping = ksm_mapping_v<>;

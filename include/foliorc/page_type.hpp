@@ -7,6 +7,8 @@
 #include <optional>
 #include <string_view>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc {
 
 // enum pagetype in include/linux/page-flags.h; `none` is an untyped (ordinary) folio.
@@ -23,21 +25,22 @@ enum class page_type : std::uint8_t {
     large_kmalloc,
 };
 
-inline constexpr std::size_t page_type_count = static_cast<std::size_t>(page_type::large_kmalloc) + 1;
+inline constexpr std::size_t page_type_count =
+    static_cast<std::size_t>(page_type::large_kmalloc) + 1;
 
 namespace detail {
 inline constexpr std::array<std::string_view, page_type_count> page_type_names{
-    "none", "buddy", "offline", "table", "guard", "hugetlb", "slab", "zsmalloc", "unaccepted",
-    "large_kmalloc",
+    "none",    "buddy", "offline",  "table",      "guard",
+    "hugetlb", "slab",  "zsmalloc", "unaccepted", "large_kmalloc",
 };
 } // namespace detail
 
-constexpr std::string_view page_type_name(page_type t) noexcept
+[[nodiscard]] constexpr std::string_view page_type_name(page_type t) noexcept
 {
     return detail::page_type_names[static_cast<std::size_t>(t)];
 }
 
-constexpr std::optional<page_type> parse_page_type(std::string_view name) noexcept
+[[nodiscard]] constexpr std::optional<page_type> parse_page_type(std::string_view name) noexcept
 {
     for (std::size_t i = 0; i < page_type_count; ++i)
         if (detail::page_type_names[i] == name)
@@ -46,7 +49,10 @@ constexpr std::optional<page_type> parse_page_type(std::string_view name) noexce
 }
 
 // page_has_type(): any type but none.
-constexpr bool is_typed(page_type t) noexcept { return t != page_type::none; }
+constexpr bool is_typed(page_type t) noexcept
+{
+    return t != page_type::none;
+}
 
 // MAX_PAGE_ORDER is 10 on x86-64 (a buddy folio up to 4 MiB); hugetlb goes to PUD size, order 18.
 inline constexpr unsigned max_page_order = 10;
@@ -60,7 +66,7 @@ constexpr unsigned max_order(page_type t) noexcept
 // enum zone_type (x86-64 without HIGHMEM).
 enum class zone_type : std::uint8_t { dma, dma32, normal, movable, device };
 
-constexpr std::string_view zone_name(zone_type z) noexcept
+[[nodiscard]] constexpr std::string_view zone_name(zone_type z) noexcept
 {
     constexpr std::array<std::string_view, 5> names{"DMA", "DMA32", "Normal", "Movable", "Device"};
     return names[static_cast<std::size_t>(z)];
@@ -70,10 +76,10 @@ constexpr std::string_view zone_name(zone_type z) noexcept
 // (docs/kernel.md ("dump_page output"), the mt= field of page_ref tracepoints).
 enum class migratetype : std::uint8_t { unmovable, movable, reclaimable, highatomic, cma, isolate };
 
-constexpr std::string_view migratetype_name(migratetype m) noexcept
+[[nodiscard]] constexpr std::string_view migratetype_name(migratetype m) noexcept
 {
-    constexpr std::array<std::string_view, 6> names{"Unmovable", "Movable", "Reclaimable",
-                                                    "HighAtomic", "CMA", "Isolate"};
+    constexpr std::array<std::string_view, 6> names{"Unmovable",  "Movable", "Reclaimable",
+                                                    "HighAtomic", "CMA",     "Isolate"};
     return names[static_cast<std::size_t>(m)];
 }
 

@@ -115,7 +115,10 @@ void mapping(std::ostream& os, const basic_mapping<P>& m)
 
 // ---- vocabulary ----
 
-inline std::ostream& operator<<(std::ostream& os, pg f) { return os << "PG_" << pg_name(f); }
+inline std::ostream& operator<<(std::ostream& os, pg f)
+{
+    return os << "PG_" << pg_name(f);
+}
 
 // "referenced|lru|swapbacked" (the names %pGp prints, in its order), "none" when empty.
 inline std::ostream& operator<<(std::ostream& os, flag_set s)
@@ -124,24 +127,36 @@ inline std::ostream& operator<<(std::ostream& os, flag_set s)
     return os;
 }
 
-inline std::ostream& operator<<(std::ostream& os, page_type t) { return os << page_type_name(t); }
-inline std::ostream& operator<<(std::ostream& os, zone_type z) { return os << "ZONE_" << zone_name(z); }
+inline std::ostream& operator<<(std::ostream& os, page_type t)
+{
+    return os << page_type_name(t);
+}
+inline std::ostream& operator<<(std::ostream& os, zone_type z)
+{
+    return os << "ZONE_" << zone_name(z);
+}
 inline std::ostream& operator<<(std::ostream& os, migratetype m)
 {
     return os << "MIGRATE_" << migratetype_name(m);
 }
-inline std::ostream& operator<<(std::ostream& os, errc e) { return os << errc_name(e); }
+inline std::ostream& operator<<(std::ostream& os, errc e)
+{
+    return os << errc_name(e);
+}
 
 // "folio_error refcount_underflow on pfn 0x1000: <what()>"
 inline std::ostream& operator<<(std::ostream& os, const folio_error& e)
 {
-    return os << "folio_error " << errc_name(e.code()) << " on pfn " << foliorc::detail::hex(e.pfn())
-              << ": " << e.what();
+    return os << "folio_error " << errc_name(e.code()) << " on pfn "
+              << foliorc::detail::hex(e.pfn()) << ": " << e.what();
 }
 
 // ---- mappings ----
 
-inline std::ostream& operator<<(std::ostream& os, mapping_kind k) { return os << mapping_kind_name(k); }
+inline std::ostream& operator<<(std::ostream& os, mapping_kind k)
+{
+    return os << mapping_kind_name(k);
+}
 
 inline std::ostream& operator<<(std::ostream& os, const fs_behaviour& fs)
 {
@@ -173,11 +188,23 @@ std::ostream& operator<<(std::ostream& os, const basic_mapping<P>& m)
 
 // ---- holders and ledgers ----
 
-inline std::ostream& operator<<(std::ostream& os, holder h) { return os << holder_name(h); }
-inline std::ostream& operator<<(std::ostream& os, batch_kind b) { return os << batch_kind_name(b); }
-inline std::ostream& operator<<(std::ostream& os, holder_id h) { return os << foliorc::describe(h); }
+inline std::ostream& operator<<(std::ostream& os, holder h)
+{
+    return os << holder_name(h);
+}
+inline std::ostream& operator<<(std::ostream& os, batch_kind b)
+{
+    return os << batch_kind_name(b);
+}
+inline std::ostream& operator<<(std::ostream& os, holder_id h)
+{
+    return os << foliorc::describe(h);
+}
 
-inline std::ostream& operator<<(std::ostream& os, const no_ledger&) { return os << "ledger: not recorded"; }
+inline std::ostream& operator<<(std::ostream& os, const no_ledger&)
+{
+    return os << "ledger: not recorded";
+}
 inline std::ostream& operator<<(std::ostream& os, const ledger_by_kind& l)
 {
     os << "ledger: ";
@@ -206,7 +233,8 @@ std::ostream& print(std::ostream& os, const F& f)
        << foliorc::detail::hex(foliorc::folio_pfn(f)) << " order " << foliorc::folio_order(f);
     if (foliorc::page_has_type(f))
         os << ' ' << page_type_name(foliorc::folio_page_type(f));
-    os << ": refcount " << foliorc::folio_ref_count(f) << ", mapcount " << foliorc::folio_mapcount(f);
+    os << ": refcount " << foliorc::folio_ref_count(f) << ", mapcount "
+       << foliorc::folio_mapcount(f);
     if (foliorc::folio_has_pincount(f))
         os << ", pincount " << foliorc::folio_pincount(f);
     os << ", mapping ";
@@ -240,7 +268,7 @@ std::ostream& print(std::ostream& os, const F& f)
 }
 
 template <folio_like F>
-std::string to_string(const F& f)
+[[nodiscard]] std::string to_string(const F& f)
 {
     std::ostringstream s;
     foliorc::print(s, f);
@@ -252,7 +280,10 @@ std::ostream& operator<<(std::ostream& os, const basic_folio<R, M, L>& f)
 {
     return foliorc::print(os, f);
 }
-inline std::ostream& operator<<(std::ostream& os, const folio_snapshot& f) { return foliorc::print(os, f); }
+inline std::ostream& operator<<(std::ostream& os, const folio_snapshot& f)
+{
+    return foliorc::print(os, f);
+}
 
 // ---- rules ----
 
@@ -312,8 +343,8 @@ inline std::ostream& operator<<(std::ostream& os, lru_era e)
 inline std::ostream& operator<<(std::ostream& os, const drain_counters& c)
 {
     return os << "drains: " << c.local_drains << " local lru_add_drain, " << c.drain_all_calls
-              << " lru_add_drain_all, " << c.cpus_drained << " CPUs drained, " << c.entries_processed
-              << " batch entries processed";
+              << " lru_add_drain_all, " << c.cpus_drained << " CPUs drained, "
+              << c.entries_processed << " batch entries processed";
 }
 inline std::ostream& operator<<(std::ostream& os, const drain_done& d)
 {
@@ -323,12 +354,15 @@ inline std::ostream& operator<<(std::ostream& os, const drain_done& d)
 
 // ---- collection and migration ----
 
-inline std::ostream& operator<<(std::ostream& os, collect_decision d) { return os << collect_decision_name(d); }
+inline std::ostream& operator<<(std::ostream& os, collect_decision d)
+{
+    return os << collect_decision_name(d);
+}
 inline std::ostream& operator<<(std::ostream& os, const collect_result& r)
 {
     return os << "collect: " << r.entries << " entries, " << r.folios << " folios, " << r.collected
-              << " collected, " << r.isolated << " isolated, " << r.local_drains << " local drains, "
-              << r.drain_alls << " drain-alls";
+              << " collected, " << r.isolated << " isolated, " << r.local_drains
+              << " local drains, " << r.drain_alls << " drain-alls";
 }
 template <class F>
 std::ostream& operator<<(std::ostream& os, const page_ref<F>& p)
@@ -344,8 +378,8 @@ std::ostream& operator<<(std::ostream& os, const page_ref<F>& p)
 inline std::ostream& operator<<(std::ostream& os, const migrate_pages_result& r)
 {
     return os << "migrate_pages: " << r.nr_succeeded << " migrated, " << r.nr_failed << " failed, "
-              << r.passes << " passes (" << r.async_passes << " async, " << r.sync_passes << " sync), "
-              << r.eagain << " -EAGAIN, " << r.unmaps << " unmaps";
+              << r.passes << " passes (" << r.async_passes << " async, " << r.sync_passes
+              << " sync), " << r.eagain << " -EAGAIN, " << r.unmaps << " unmaps";
 }
 inline std::ostream& operator<<(std::ostream& os, const longterm_result& r)
 {
@@ -359,7 +393,10 @@ inline std::ostream& operator<<(std::ostream& os, const rule_set_info& r)
 {
     return os << r.name << " (" << r.commit << ", " << r.kernels << "): " << r.summary;
 }
-inline std::ostream& operator<<(std::ostream& os, folio_kind k) { return os << folio_kind_name(k); }
+inline std::ostream& operator<<(std::ostream& os, folio_kind k)
+{
+    return os << folio_kind_name(k);
+}
 inline std::ostream& operator<<(std::ostream& os, const state_point& p)
 {
     os << foliorc::state_class(p) << ": ";
@@ -455,7 +492,11 @@ inline std::ostream& operator<<(std::ostream& os, const page_dump& d)
     auto yes_no = [&](const std::optional<bool>& v) {
         os << (v ? (*v ? "yes" : "no") : "unknown");
     };
-    os << "; folio: " << (f.tail == true ? "a tail page, " : f.tail ? "" : "head or tail unknown, ") << "order ";
+    os << "; folio: "
+       << (f.tail == true ? "a tail page, "
+           : f.tail       ? ""
+                          : "head or tail unknown, ")
+       << "order ";
     opt(f.order);
     os << ", refcount ";
     opt(f.refcount);
@@ -470,7 +511,8 @@ inline std::ostream& operator<<(std::ostream& os, const page_dump& d)
     os << ", swapcache ";
     yes_no(f.swapcache);
     if (f.typed)
-        os << ", page type " << (f.type ? std::string(page_type_name(*f.type)) : std::string("not modelled"));
+        os << ", page type "
+           << (f.type ? std::string(page_type_name(*f.type)) : std::string("not modelled"));
     return os;
 }
 
@@ -508,9 +550,9 @@ inline std::ostream& operator<<(std::ostream& os, const pin_result& r)
 {
     os << "pin_user_pages: " << model::errno_name(r.ret) << " (" << r.ret << ") after "
        << r.gup_attempts << " attempts, " << r.migrate_passes << " migrate passes ("
-       << r.migrate_async_passes << " async, " << r.migrate_sync_passes << " sync), " << r.local_drains
-       << " local drains, " << r.drain_alls << " drain-alls (" << r.wasted_drains << " wasted), "
-       << r.folios.size() << " pages pinned";
+       << r.migrate_async_passes << " async, " << r.migrate_sync_passes << " sync), "
+       << r.local_drains << " local drains, " << r.drain_alls << " drain-alls (" << r.wasted_drains
+       << " wasted), " << r.folios.size() << " pages pinned";
     return os;
 }
 
@@ -522,12 +564,13 @@ inline std::ostream& operator<<(std::ostream& os, const trace_event& e)
     if (!e.tracepoint.empty())
         os << " (" << e.tracepoint << ')';
     os << " folio " << e.folio << " pfn " << foliorc::detail::hex(e.pfn) << ": refcount "
-       << (e.delta >= 0 ? "+" : "") << e.delta << " -> " << e.refcount << ", mapcount " << e.mapcount
-       << "; held by ";
+       << (e.delta >= 0 ? "+" : "") << e.delta << " -> " << e.refcount << ", mapcount "
+       << e.mapcount << "; held by ";
     if (e.holders.empty())
         os << "nobody";
     for (std::size_t i = 0; i < e.holders.size(); ++i)
-        os << (i ? ", " : "") << foliorc::describe(e.holders[i].first) << ' ' << e.holders[i].second;
+        os << (i ? ", " : "") << foliorc::describe(e.holders[i].first) << ' '
+           << e.holders[i].second;
     os << "; flags ";
     foliorc::detail::print::flags(os, e.flags, false, e.flags.test(pg::swapbacked));
     return os;
@@ -564,7 +607,8 @@ struct ostream_formatter : std::formatter<std::string_view> {
 
 #define FOLIORC_DETAIL_FORMATTER(...)                                                              \
     template <>                                                                                    \
-    struct std::formatter<__VA_ARGS__> : foliorc::detail::ostream_formatter<__VA_ARGS__> {}
+    struct std::formatter<__VA_ARGS__> : foliorc::detail::ostream_formatter<__VA_ARGS__> {         \
+    }
 FOLIORC_DETAIL_FORMATTER(foliorc::pg);
 FOLIORC_DETAIL_FORMATTER(foliorc::flag_set);
 FOLIORC_DETAIL_FORMATTER(foliorc::page_type);
@@ -609,9 +653,14 @@ FOLIORC_DETAIL_FORMATTER(foliorc::model::traced_ledger);
 
 template <foliorc::refcount_rep R, class M, class L>
 struct std::formatter<foliorc::basic_folio<R, M, L>>
-    : foliorc::detail::ostream_formatter<foliorc::basic_folio<R, M, L>> {};
+    : foliorc::detail::ostream_formatter<foliorc::basic_folio<R, M, L>> {
+};
 template <class P>
-struct std::formatter<foliorc::basic_mapping<P>> : foliorc::detail::ostream_formatter<foliorc::basic_mapping<P>> {};
+struct std::formatter<foliorc::basic_mapping<P>>
+    : foliorc::detail::ostream_formatter<foliorc::basic_mapping<P>> {
+};
 template <class F>
-struct std::formatter<foliorc::page_ref<F>> : foliorc::detail::ostream_formatter<foliorc::page_ref<F>> {};
+struct std::formatter<foliorc::page_ref<F>>
+    : foliorc::detail::ostream_formatter<foliorc::page_ref<F>> {
+};
 #endif

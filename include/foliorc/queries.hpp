@@ -17,7 +17,7 @@ namespace foliorc {
 // the bit as folio->flags has it
 struct folio_test_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f, pg flag) const
+    [[nodiscard]] constexpr bool operator()(const F& f, pg flag) const
     {
         return folio_traits<F>::test_flag(f, flag);
     }
@@ -26,7 +26,7 @@ inline constexpr folio_test_fn folio_test{};
 
 struct folio_order_fn {
     template <folio_like F>
-    constexpr unsigned operator()(const F& f) const
+    [[nodiscard]] constexpr unsigned operator()(const F& f) const
     {
         return folio_traits<F>::order(f);
     }
@@ -35,7 +35,7 @@ inline constexpr folio_order_fn folio_order{};
 
 struct folio_nr_pages_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return 1 << ::foliorc::folio_order(f);
     }
@@ -44,7 +44,7 @@ inline constexpr folio_nr_pages_fn folio_nr_pages{};
 
 struct folio_test_large_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_order(f) > 0;
     }
@@ -53,7 +53,7 @@ inline constexpr folio_test_large_fn folio_test_large{};
 
 struct folio_ref_count_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return folio_traits<F>::ref_count(f);
     }
@@ -63,7 +63,7 @@ inline constexpr folio_ref_count_fn folio_ref_count{};
 // total mappings, >= 0 (not the raw _mapcount)
 struct folio_mapcount_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return folio_traits<F>::mapcount(f);
     }
@@ -72,7 +72,7 @@ inline constexpr folio_mapcount_fn folio_mapcount{};
 
 struct folio_pincount_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return folio_traits<F>::pincount(f);
     }
@@ -81,7 +81,7 @@ inline constexpr folio_pincount_fn folio_pincount{};
 
 struct folio_pfn_fn {
     template <folio_like F>
-    constexpr std::uint64_t operator()(const F& f) const
+    [[nodiscard]] constexpr std::uint64_t operator()(const F& f) const
     {
         return folio_traits<F>::pfn(f);
     }
@@ -90,7 +90,7 @@ inline constexpr folio_pfn_fn folio_pfn{};
 
 struct folio_page_type_fn {
     template <folio_like F>
-    constexpr page_type operator()(const F& f) const
+    [[nodiscard]] constexpr page_type operator()(const F& f) const
     {
         return folio_traits<F>::type(f);
     }
@@ -100,7 +100,7 @@ inline constexpr folio_page_type_fn folio_page_type{};
 // what folio->mapping itself points at
 struct folio_raw_mapping_fn {
     template <folio_like F>
-    constexpr mapping_kind operator()(const F& f) const
+    [[nodiscard]] constexpr mapping_kind operator()(const F& f) const
     {
         return folio_traits<F>::mapping(f);
     }
@@ -109,7 +109,7 @@ inline constexpr folio_raw_mapping_fn folio_raw_mapping{};
 
 struct folio_test_anon_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return is_anon_kind(::foliorc::folio_raw_mapping(f));
     }
@@ -118,7 +118,7 @@ inline constexpr folio_test_anon_fn folio_test_anon{};
 
 struct folio_test_ksm_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_raw_mapping(f) == mapping_kind::ksm;
     }
@@ -127,16 +127,17 @@ inline constexpr folio_test_ksm_fn folio_test_ksm{};
 
 struct folio_test_swapcache_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
-        return ::foliorc::folio_test(f, pg::owner_priv_1) && ::foliorc::folio_test(f, pg::swapbacked);
+        return ::foliorc::folio_test(f, pg::owner_priv_1) &&
+               ::foliorc::folio_test(f, pg::swapbacked);
     }
 };
 inline constexpr folio_test_swapcache_fn folio_test_swapcache{};
 
 struct folio_test_private_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_test(f, pg::private_);
     }
@@ -146,7 +147,7 @@ inline constexpr folio_test_private_fn folio_test_private{};
 // PG_private_2 (PG_fscache) is a bit of its own, PF_ANY (page-flags.h)
 struct folio_test_private_2_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_test(f, pg::private_2);
     }
@@ -155,7 +156,7 @@ inline constexpr folio_test_private_2_fn folio_test_private_2{};
 
 struct folio_test_lru_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_test(f, pg::lru);
     }
@@ -164,7 +165,7 @@ inline constexpr folio_test_lru_fn folio_test_lru{};
 
 struct folio_test_hugetlb_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_page_type(f) == page_type::hugetlb;
     }
@@ -173,7 +174,7 @@ inline constexpr folio_test_hugetlb_fn folio_test_hugetlb{};
 
 struct folio_test_slab_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return ::foliorc::folio_page_type(f) == page_type::slab;
     }
@@ -182,7 +183,7 @@ inline constexpr folio_test_slab_fn folio_test_slab{};
 
 struct page_has_type_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return is_typed(::foliorc::folio_page_type(f));
     }
@@ -191,7 +192,7 @@ inline constexpr page_has_type_fn page_has_type{};
 
 struct folio_has_pincount_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return has_pincount(::foliorc::folio_order(f));
     }
@@ -201,7 +202,7 @@ inline constexpr folio_has_pincount_fn folio_has_pincount{};
 // folio_may_be_lru_cached() (2da6de30e60d): a large folio never lingers in a per-CPU batch
 struct folio_may_be_lru_cached_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         return !::foliorc::folio_test_large(f);
     }
@@ -212,7 +213,7 @@ inline constexpr folio_may_be_lru_cached_fn folio_may_be_lru_cached{};
 // pointer, else folio->mapping.
 struct folio_mapping_fn {
     template <folio_like F>
-    constexpr mapping_kind operator()(const F& f) const
+    [[nodiscard]] constexpr mapping_kind operator()(const F& f) const
     {
         if (::foliorc::folio_test_slab(f))
             return mapping_kind::none;
@@ -234,7 +235,7 @@ concept folio_has_zone = folio_traits_zone<F> && folio_traits_pageblock_mt<F>;
 
 struct folio_zone_fn {
     template <folio_like F>
-    constexpr zone_type operator()(const F& f) const
+    [[nodiscard]] constexpr zone_type operator()(const F& f) const
     {
         if constexpr (folio_traits_zone<F>)
             return folio_traits<F>::zone(f);
@@ -246,7 +247,7 @@ inline constexpr folio_zone_fn folio_zone{};
 
 struct folio_pageblock_mt_fn {
     template <folio_like F>
-    constexpr migratetype operator()(const F& f) const
+    [[nodiscard]] constexpr migratetype operator()(const F& f) const
     {
         if constexpr (folio_traits_pageblock_mt<F>)
             return folio_traits<F>::pageblock_mt(f);

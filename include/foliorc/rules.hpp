@@ -63,7 +63,8 @@ constexpr int expected_migrate_era(const F& f)
 {
     if (folio_mapping(f) == mapping_kind::none)
         return 1;
-    const bool priv = folio_test_private(f) || (HasPrivateCountsPrivate2 && folio_test_private_2(f));
+    const bool priv =
+        folio_test_private(f) || (HasPrivateCountsPrivate2 && folio_test_private_2(f));
     return 1 + folio_nr_pages(f) + (priv ? 1 : 0);
 }
 } // namespace detail
@@ -107,8 +108,8 @@ struct v6_16 {
     static constexpr std::string_view name = "v6_16";
     static constexpr std::string_view commit = "86ebd50224c0";
     static constexpr std::string_view kernels = "6.16";
-    static constexpr std::string_view summary =
-        "slab: 0; anon: swapcache<<order; untagged: (mapping!=NULL)<<order + PG_private; + mapcount";
+    static constexpr std::string_view summary = "slab: 0; anon: swapcache<<order; untagged: "
+                                                "(mapping!=NULL)<<order + PG_private; + mapcount";
     static constexpr bool includes_caller_ref = false;
     static constexpr bool counts_mapcount = true;
     template <folio_like F, class Warn>
@@ -124,7 +125,8 @@ struct v6_16 {
         if (folio_test_anon(f))
             ref += (folio_test_swapcache(f) ? 1 : 0) << order;
         else if (!is_tagged_kind(kind))
-            ref += ((kind != mapping_kind::none ? 1 : 0) << order) + (folio_test_private(f) ? 1 : 0);
+            ref +=
+                ((kind != mapping_kind::none ? 1 : 0) << order) + (folio_test_private(f) ? 1 : 0);
         return ref + folio_mapcount(f);
     }
 };
@@ -139,7 +141,10 @@ inline constexpr std::string_view typed_guard =
 // page_has_type() as 6.12+ have it: every page type.
 struct typed_6_12 {
     template <folio_like F>
-    static constexpr bool test(const F& f) { return page_has_type(f); }
+    static constexpr bool test(const F& f)
+    {
+        return page_has_type(f);
+    }
 };
 // page_has_type() of 6.1 (include/linux/page-flags.h of 6.1.192): only buddy, offline, table
 // and guard were page types; slab (PG_slab) and hugetlb were flags.
@@ -242,10 +247,11 @@ using stable_rule_sets = rule_set_list<rules::v6_1_stable>;
 template <rule_set R>
 struct expected_ref_count_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return R::expected(f, ignore_warnings{});
     }
+    // Not [[nodiscard]]: a call made only to collect the warnings it reports is fine.
     template <folio_like F, class Warn>
     constexpr int operator()(const F& f, Warn&& warn) const
     {
@@ -260,7 +266,7 @@ inline constexpr expected_ref_count_fn<R> expected_ref_count{};
 template <rule_set R>
 struct expected_without_caller_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return ::foliorc::expected_ref_count<R>(f) - (R::includes_caller_ref ? 1 : 0) +
                (R::counts_mapcount ? 0 : ::foliorc::folio_mapcount(f));
@@ -274,10 +280,11 @@ inline constexpr expected_without_caller_fn<R> expected_without_caller{};
 template <rule_set R>
 struct migration_expected_refs_fn {
     template <folio_like F>
-    constexpr int operator()(const F& f) const
+    [[nodiscard]] constexpr int operator()(const F& f) const
     {
         return ::foliorc::expected_ref_count<R>(f) -
-               (R::counts_mapcount ? ::foliorc::folio_mapcount(f) : 0) + (R::includes_caller_ref ? 0 : 1);
+               (R::counts_mapcount ? ::foliorc::folio_mapcount(f) : 0) +
+               (R::includes_caller_ref ? 0 : 1);
     }
 };
 template <rule_set R>

@@ -1,7 +1,7 @@
 # Shared by scripts/demo and scripts/test: make sure the Debian packages foliorc needs are there.
 # As root, installs what is missing; otherwise prints the exact command and fails.
 
-FOLIORC_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev
+FOLIORC_PACKAGES=(cmake ninja-build pkg-config g++ clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev
                   librange-v3-dev librapidcheck-dev)
 
 # Extra package names may be given (scripts that need more, like gnuplot for the benchmark plot).

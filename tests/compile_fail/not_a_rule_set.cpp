@@ -4,7 +4,10 @@
 
 struct my_rules {
     template <class F, class W>
-    static constexpr int expected(const F&, W&&) { return 0; }
+    static constexpr int expected(const F&, W&&)
+    {
+        return 0;
+    }
 };
 
 int main()

@@ -15,11 +15,11 @@ namespace foliorc::test {
 namespace {
 
 struct folio_spec {
-    int where;   // 0 pinnable (normal/movable), 1 CMA, 2 ZONE_MOVABLE, 3 device, 4 hugetlb CMA
-    int kind;    // 0 anon, 1 shmem, 2 ceph with PG_private_2
-    int order;   // 0 or 2
-    int state;   // 0 on LRU, 1 on a lru_add batch, 2 on LRU + mlock batch, 3 isolated elsewhere
-    int cpu;     // where the fault ran
+    int where; // 0 pinnable (normal/movable), 1 CMA, 2 ZONE_MOVABLE, 3 device, 4 hugetlb CMA
+    int kind;  // 0 anon, 1 shmem, 2 ceph with PG_private_2
+    int order; // 0 or 2
+    int state; // 0 on LRU, 1 on a lru_add batch, 2 on LRU + mlock batch, 3 isolated elsewhere
+    int cpu;   // where the fault ran
 };
 
 struct setup {
@@ -31,16 +31,18 @@ struct setup {
 rc::Gen<setup> gen_setup()
 {
     return rc::gen::mapcat(rc::gen::inRange(1, 9), [](int n) {
-        auto spec = rc::gen::build<folio_spec>(
-            rc::gen::set(&folio_spec::where, rc::gen::inRange(0, 5)),
-            rc::gen::set(&folio_spec::kind, rc::gen::inRange(0, 3)),
-            rc::gen::set(&folio_spec::order, rc::gen::element(0, 2)),
-            rc::gen::set(&folio_spec::state, rc::gen::inRange(0, 4)),
-            rc::gen::set(&folio_spec::cpu, rc::gen::inRange(0, 2)));
+        auto spec =
+            rc::gen::build<folio_spec>(rc::gen::set(&folio_spec::where, rc::gen::inRange(0, 5)),
+                                       rc::gen::set(&folio_spec::kind, rc::gen::inRange(0, 3)),
+                                       rc::gen::set(&folio_spec::order, rc::gen::element(0, 2)),
+                                       rc::gen::set(&folio_spec::state, rc::gen::inRange(0, 4)),
+                                       rc::gen::set(&folio_spec::cpu, rc::gen::inRange(0, 2)));
         return rc::gen::build<setup>(
-            rc::gen::set(&setup::folios, rc::gen::container<std::vector<folio_spec>>(n, spec)),
-            rc::gen::set(&setup::pofs, rc::gen::nonEmpty(rc::gen::container<std::vector<std::pair<int, int>>>(
-                                           rc::gen::pair(rc::gen::inRange(0, n), rc::gen::inRange(0, 4))))),
+            rc::gen::set(&setup::folios, rc::gen::container<std::vector<folio_spec>>(
+                                             static_cast<std::size_t>(n), spec)),
+            rc::gen::set(&setup::pofs,
+                         rc::gen::nonEmpty(rc::gen::container<std::vector<std::pair<int, int>>>(
+                             rc::gen::pair(rc::gen::inRange(0, n), rc::gen::inRange(0, 4))))),
             rc::gen::set(&setup::policy, rc::gen::inRange(0, int(kernel_drain_policies::size))));
     });
 }
@@ -50,10 +52,10 @@ void build(scenario& s, const setup& in)
     static constexpr mapping ceph = file_mapping(fs::ceph);
     for (const auto& fs : in.folios) {
         const bool huge = fs.where == 4;
-        const migratetype mt = fs.where == 0 ? migratetype::movable
+        const migratetype mt = fs.where == 0                    ? migratetype::movable
                                : fs.where == 2 || fs.where == 3 ? migratetype::movable
                                                                 : migratetype::cma;
-        const zone_type zone = fs.where == 2 ? zone_type::movable
+        const zone_type zone = fs.where == 2   ? zone_type::movable
                                : fs.where == 3 ? zone_type::device
                                                : zone_type::normal;
         auto& f = s.alloc(huge ? 9 : unsigned(fs.order), mt, zone,
@@ -78,8 +80,8 @@ void build(scenario& s, const setup& in)
             if (fs.state == 2)
                 s.caches.mlock_folio(unsigned(fs.cpu), f);
             if (fs.state == 3)
-                folio_isolate_lru(f) ? folio_get(f, holder::transient), folio_put(f, holder::isolation)
-                                     : void();
+                folio_isolate_lru(f)                ? folio_get(f, holder::transient),
+                    folio_put(f, holder::isolation) : void();
         }
         // The fault's reference is the PTE's (the rmap took it over): nothing to put.
     }
@@ -112,7 +114,8 @@ RC_GTEST_PROP(CollectProperties, NoFolioIsLostAndReferencesBalanceAfterPutback, 
     with_policy(in.policy, [&](auto policy) {
         r = collect_unpinnable(s.pofs, s.env, policy, dedupe::pfn_range{},
                                [&](const full_folio& f, collect_decision d) {
-                                   if (d != collect_decision::pinnable && d != collect_decision::drained)
+                                   if (d != collect_decision::pinnable &&
+                                       d != collect_decision::drained)
                                        reported.insert(&f);
                                });
         if constexpr (std::is_same_v<decltype(policy), drain::never>) {

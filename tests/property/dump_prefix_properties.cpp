@@ -19,7 +19,8 @@ const std::vector<std::vector<std::string>> dumps = {
     {"page:ffffea0001cfbfc0 count:3 mapcount:1 mapping:ffff88007f1b5f51 index:0x600000aff",
      "flags: 0x4000000000048019(locked|uptodate|dirty|swapcache|swapbacked)",
      "page dumped because: VM_BUG_ON_PAGE(PageAnon(page) && !PageKsm(page) && !anon_vma)"},
-    {"page:000000009e420ff2 refcount:1 mapcount:0 mapping:0000000000000000 index:0x7ff pfn:0x50c3ff",
+    {"page:000000009e420ff2 refcount:1 mapcount:0 mapping:0000000000000000 index:0x7ff "
+     "pfn:0x50c3ff",
      "head:0000000075ff816d order:9 compound_mapcount:0 compound_pincount:0",
      "flags: 0x37fffe0000010815(locked|uptodate|lru|arch_1|head)",
      "raw: 37fffe0000000000 fffffe0013108001 dead000000000122 dead000000000400",
@@ -46,8 +47,8 @@ const std::vector<std::vector<std::string>> dumps = {
 
 // One prefix kind; `line(i)` gives the prefix of line i (timestamps differ from line to line).
 struct prefix_kind {
-    int kind;  // 0 none, 1 [ts], 2 [ts][Tpid], 3 <N>[ts], 4 journal, 5 mail quote, 6 indent, 7 ": ",
-               // 8 logcat
+    int kind; // 0 none, 1 [ts], 2 [ts][Tpid], 3 <N>[ts], 4 journal, 5 mail quote, 6 indent, 7 ": ",
+              // 8 logcat
     int depth; // quote depth, indent width
     bool quote_space;
     int start; // first timestamp
@@ -63,7 +64,8 @@ struct prefix_kind {
         case 3: return "<" + std::to_string(depth % 8) + ">" + ts + " ";
         case 4: {
             char j[64];
-            std::snprintf(j, sizeof j, "Dec %2d 00:%02d:%02d host%d kernel: ", depth + 1, (t / 60) % 60, t % 60, depth);
+            std::snprintf(j, sizeof j, "Dec %2d 00:%02d:%02d host%d kernel: ", depth + 1,
+                          (t / 60) % 60, t % 60, depth);
             return j;
         }
         case 5: {
@@ -76,8 +78,9 @@ struct prefix_kind {
         case 7: return ": ";
         case 8: { // an Android logcat line: date, time, pid, tid, level, tag
             char j[64];
-            std::snprintf(j, sizeof j, "11-25 14:%02d:%02d.%03d  %4d  %4d E kernel  : ", (t / 60) % 60, t % 60, t % 1000,
-                          depth * 100 + 3, depth * 100 + 3);
+            std::snprintf(j, sizeof j,
+                          "11-25 14:%02d:%02d.%03d  %4d  %4d E kernel  : ", (t / 60) % 60, t % 60,
+                          t % 1000, depth * 100 + 3, depth * 100 + 3);
             return j;
         }
         default: return "";
@@ -87,10 +90,11 @@ struct prefix_kind {
 
 rc::Gen<prefix_kind> gen_prefix()
 {
-    return rc::gen::build<prefix_kind>(rc::gen::set(&prefix_kind::kind, rc::gen::inRange(0, 9)),
-                                       rc::gen::set(&prefix_kind::depth, rc::gen::inRange(1, 5)),
-                                       rc::gen::set(&prefix_kind::quote_space, rc::gen::arbitrary<bool>()),
-                                       rc::gen::set(&prefix_kind::start, rc::gen::inRange(0, 9000000)));
+    return rc::gen::build<prefix_kind>(
+        rc::gen::set(&prefix_kind::kind, rc::gen::inRange(0, 9)),
+        rc::gen::set(&prefix_kind::depth, rc::gen::inRange(1, 5)),
+        rc::gen::set(&prefix_kind::quote_space, rc::gen::arbitrary<bool>()),
+        rc::gen::set(&prefix_kind::start, rc::gen::inRange(0, 9000000)));
 }
 
 // What must not change: the printed values and the folio the rules read.
@@ -116,18 +120,21 @@ std::string summary(const dump_parse_result& r)
         opt(d.folio.mapcount);
         opt(d.folio.pincount);
         o << d.folio.typed << ' ' << d.label << ' ' << d.reason << ' ' << d.raw.page.size() << ' '
-          << d.raw.head.size() << ' ' << (d.flags ? d.flags->names.size() : 99) << ' ' << int(d.era) << '\n';
+          << d.raw.head.size() << ' ' << (d.flags ? d.flags->names.size() : 99) << ' ' << int(d.era)
+          << '\n';
     }
     return o.str();
 }
 
-std::string render(const std::vector<std::string>& lines, const prefix_kind& p, const std::vector<int>& noise)
+std::string render(const std::vector<std::string>& lines, const prefix_kind& p,
+                   const std::vector<int>& noise)
 {
     std::string out;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         out += p.line(int(i)) + lines[i] + "\n";
         if (i < noise.size() && noise[i] % 3 == 0) // another kernel line between the dump's lines
-            out += p.line(int(i)) + "usb 1-1: new high-speed USB device number " + std::to_string(noise[i]) + "\n";
+            out += p.line(int(i)) + "usb 1-1: new high-speed USB device number " +
+                   std::to_string(noise[i]) + "\n";
     }
     return out;
 }
@@ -136,7 +143,8 @@ RC_GTEST_PROP(DumpPrefix, ADumpReadsTheSameUnderAnyPrefixWithOtherLinesBetween, 
 {
     const auto& lines = dumps[std::size_t(*rc::gen::inRange(0, int(dumps.size())))];
     const prefix_kind p = *gen_prefix();
-    const auto noise = *rc::gen::container<std::vector<int>>(lines.size(), rc::gen::inRange(0, 1000));
+    const auto noise =
+        *rc::gen::container<std::vector<int>>(lines.size(), rc::gen::inRange(0, 1000));
     const std::string plain = summary(parse_dmesg(render(lines, prefix_kind{0, 1, true, 0}, {})));
     const auto r = parse_dmesg(render(lines, p, noise));
     RC_ASSERT(summary(r) == plain);
@@ -153,12 +161,14 @@ RC_GTEST_PROP(DumpPrefix, AFirstLineWrappedBeforeAnyFieldReadsTheSame, ())
     // line, or on a prefixed one for a mail quote (the quote is added after the wrap).
     std::vector<std::size_t> cuts;
     const std::string& first = lines[0];
-    for (std::size_t i = first.find(" mapcount:"); i != std::string::npos; i = first.find(' ', i + 1))
+    for (std::size_t i = first.find(" mapcount:"); i != std::string::npos;
+         i = first.find(' ', i + 1))
         cuts.push_back(i);
     const std::size_t cut = cuts[std::size_t(*rc::gen::inRange(0, int(cuts.size())))];
     std::vector<std::string> wrapped = lines;
     wrapped[0] = first.substr(0, cut);
-    std::string out = p.line(0) + wrapped[0] + "\n" + (p.kind == 5 ? p.line(0) : "") + first.substr(cut + 1) + "\n";
+    std::string out = p.line(0) + wrapped[0] + "\n" + (p.kind == 5 ? p.line(0) : "") +
+                      first.substr(cut + 1) + "\n";
     for (std::size_t i = 1; i < lines.size(); ++i)
         out += p.line(int(i)) + lines[i] + "\n";
     const std::string plain = summary(parse_dmesg(render(lines, prefix_kind{0, 1, true, 0}, {})));

@@ -26,10 +26,16 @@ folio_snapshot random_folio()
     folio_snapshot s;
     s.pfn = *rc::gen::inRange<std::uint64_t>(0, 0x100000000ull);
     s.order = *rc::gen::element(0u, 0u, 0u, 1u, 2u, 4u, 9u);
-    s.type = *rc::gen::weightedElement<page_type>(
-        {{12, page_type::none}, {1, page_type::buddy}, {1, page_type::offline}, {1, page_type::table},
-         {1, page_type::guard}, {2, page_type::hugetlb}, {1, page_type::slab}, {1, page_type::zsmalloc},
-         {1, page_type::unaccepted}, {1, page_type::large_kmalloc}});
+    s.type = *rc::gen::weightedElement<page_type>({{12, page_type::none},
+                                                   {1, page_type::buddy},
+                                                   {1, page_type::offline},
+                                                   {1, page_type::table},
+                                                   {1, page_type::guard},
+                                                   {2, page_type::hugetlb},
+                                                   {1, page_type::slab},
+                                                   {1, page_type::zsmalloc},
+                                                   {1, page_type::unaccepted},
+                                                   {1, page_type::large_kmalloc}});
     if (s.type == page_type::hugetlb)
         s.order = *rc::gen::element(9u, 18u);
     // folio->mapping itself never points at the swap space.
@@ -41,14 +47,24 @@ folio_snapshot random_folio()
     s.refcount = *rc::gen::inRange(0, 3000);
     s.mapcount = *rc::gen::inRange(0, 1100);
     s.pincount = s.order ? *rc::gen::inRange(0, 600) : 0;
-    s.zone = *rc::gen::element(zone_type::dma, zone_type::dma32, zone_type::normal, zone_type::movable);
+    s.zone =
+        *rc::gen::element(zone_type::dma, zone_type::dma32, zone_type::normal, zone_type::movable);
     s.mt = *rc::gen::element(migratetype::movable, migratetype::cma, migratetype::unmovable);
     return s;
 }
 
-bool pointer_era(dump_era e) { return e != dump_era::v6_12; }
-bool pfn_era(dump_era e) { return e == dump_era::v6_1 || e == dump_era::v6_12; }
-bool fields_era(dump_era e) { return e == dump_era::v6_1 || e == dump_era::v6_12; } // %pGp node=/zone=
+bool pointer_era(dump_era e)
+{
+    return e != dump_era::v6_12;
+}
+bool pfn_era(dump_era e)
+{
+    return e == dump_era::v6_1 || e == dump_era::v6_12;
+}
+bool fields_era(dump_era e)
+{
+    return e == dump_era::v6_1 || e == dump_era::v6_12;
+} // %pGp node=/zone=
 
 RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
 {
@@ -77,7 +93,8 @@ RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
 
         // Line 1: refcount (count: before 5.2), the page pointer before 6.9, pfn from 5.8.
         RC_ASSERT(d.refcount == std::optional<int>(s.refcount));
-        RC_ASSERT(d.folio.refcount == std::optional<int>(s.refcount)); // the head page's is the folio's
+        RC_ASSERT(d.folio.refcount ==
+                  std::optional<int>(s.refcount)); // the head page's is the folio's
         RC_ASSERT((d.era == dump_layout::count) == (era == dump_era::v4_19));
         RC_ASSERT(!d.pointer.empty() == pointer_era(era));
         RC_ASSERT(d.pfn == (pfn_era(era) ? std::optional<std::uint64_t>(s.pfn) : std::nullopt));
@@ -92,8 +109,9 @@ RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
         const bool slab_now = s.type == page_type::slab;
         const bool raw_pointer = era == dump_era::v4_19 || era == dump_era::v5_4 ||
                                  era == dump_era::v5_7; // page->mapping itself
-        const bool printed_null = raw_pointer ? s.mapping == mapping_kind::none
-                                              : slab_now || (!swapcache && s.mapping != mapping_kind::file);
+        const bool printed_null = raw_pointer
+                                      ? s.mapping == mapping_kind::none
+                                      : slab_now || (!swapcache && s.mapping != mapping_kind::file);
         RC_ASSERT(d.mapping.has_value());
         RC_ASSERT((*d.mapping == 0) == printed_null);
 
@@ -144,7 +162,8 @@ RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
         }
 
         // " CMA" after the flags (5.6+) when the pageblock is CMA.
-        RC_ASSERT(d.cma == (era != dump_era::v4_19 && era != dump_era::v5_4 && s.mt == migratetype::cma));
+        RC_ASSERT(d.cma ==
+                  (era != dump_era::v4_19 && era != dump_era::v5_4 && s.mt == migratetype::cma));
 
         // Anon and KSM: a "ksm"/"anon" prefix (5.6+) or line (5.2 - 5.5, where PageAnon was
         // tested first and a KSM page says "anon"); 4.19 says it only in the pointer's tag bits.
@@ -153,11 +172,8 @@ RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
             RC_ASSERT(d.label.empty());
             RC_ASSERT(d.mapping_raw); // %px: the tag bits are there to read
             break;
-        case dump_era::v5_4:
-            RC_ASSERT(d.label == (anon ? "anon" : ""));
-            break;
-        default:
-            RC_ASSERT(d.label == (ksm ? "ksm" : anon ? "anon" : ""));
+        case dump_era::v5_4: RC_ASSERT(d.label == (anon ? "anon" : "")); break;
+        default: RC_ASSERT(d.label == (ksm ? "ksm" : anon ? "anon" : ""));
         }
         // The folio's anon / KSM (slab and other typed pages overlay the mapping word).
         if (untyped && s.type != page_type::large_kmalloc) {
@@ -170,7 +186,7 @@ RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
         // swap_aops; a page-cache folio its filesystem's.
         if (era == dump_era::v6_1 || era == dump_era::v6_12) {
             if (!anon && !printed_null) {
-                RC_ASSERT(d.aops == (swapcache                         ? "swap_aops"
+                RC_ASSERT(d.aops == (swapcache                      ? "swap_aops"
                                      : s.flags.test(pg::swapbacked) ? "shmem_aops"
                                                                     : "ext4_da_aops"));
                 // 6.1's "dentry name:\"%pd\"", 6.12's "dentry name(?):\"%pd\""; the swap space
@@ -212,9 +228,9 @@ RC_GTEST_PROP(DumpRoundTrip, EveryEraReadsBackWhatItSays, ())
         // page, 6.9+: two).
         RC_ASSERT(d.raw.word_bits == 64u);
         RC_ASSERT(d.raw.page.size() == 8u);
-        RC_ASSERT(d.raw.head.size() == std::size_t(era == dump_era::v6_12 && large   ? 16
+        RC_ASSERT(d.raw.head.size() == std::size_t(era == dump_era::v6_12 && large  ? 16
                                                    : era == dump_era::v5_7 && large ? 8
-                                                                                      : 0));
+                                                                                    : 0));
     }
 }
 
@@ -237,7 +253,8 @@ RC_GTEST_PROP(DumpRoundTrip, ExplainOfTheDumpAgreesWithTheFolio, ())
     // PG_private on any folio with a folio_mapping() (an anon folio in the swap cache) and 6.17+
     // on any non-anon one (a truncated folio with buffers, mapping NULL). Reported; foliorc's
     // own folio refuses PG_private on anon (errc::private_on_anon), so left out here.
-    RC_PRE(s.mapping == mapping_kind::file || !(s.flags.test(pg::private_) || s.flags.test(pg::private_2)));
+    RC_PRE(s.mapping == mapping_kind::file ||
+           !(s.flags.test(pg::private_) || s.flags.test(pg::private_2)));
     const dump_parse_result r = parse_dmesg(format_dump_page(s, dump_era::v6_12));
     RC_ASSERT(r.dumps.size() == 1u);
     const dump_explanation e = explain(r.dumps.front(), 0);

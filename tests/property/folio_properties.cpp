@@ -11,8 +11,8 @@ namespace foliorc::test {
 namespace {
 
 constexpr const mapping* file_maps[] = {&shmem_map, &ext4_map, &ceph_map, &btrfs_612_map};
-constexpr pg plain_flags[] = {pg::lru,     pg::active, pg::unevictable, pg::mlocked,
-                              pg::referenced, pg::dirty, pg::swapbacked, pg::workingset};
+constexpr pg plain_flags[] = {pg::lru,        pg::active, pg::unevictable, pg::mlocked,
+                              pg::referenced, pg::dirty,  pg::swapbacked,  pg::workingset};
 
 struct op {
     int code;
@@ -26,8 +26,14 @@ void apply_op(full_folio& f, op o)
     switch (o.code) {
     case 0: folio_get(f, holder::transient); break;
     case 1: folio_put(f, holder::transient); break;
-    case 2: folio_get(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add, a % 3)); break;
-    case 3: folio_put(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add, a % 3)); break;
+    case 2:
+        folio_get(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add,
+                                  static_cast<unsigned>(a % 3)));
+        break;
+    case 3:
+        folio_put(f, batch_holder(a % 2 ? batch_kind::mlock : batch_kind::lru_add,
+                                  static_cast<unsigned>(a % 3)));
+        break;
     case 4: filemap_add_folio(f, *file_maps[a % 4]); break;
     case 5: folio_add_new_anon_rmap(f, a % 2 ? ksm_mapping : anon_mapping, 1 + a % 3); break;
     case 6: folio_add_rmap_ptes(f, 1 + a % 3); break;
@@ -70,19 +76,17 @@ void release_transients(full_folio& f)
         case holder::foll_get:
         case holder::isolation:
         case holder::caller:
-        case holder::transient:
-            folio_ref_sub(f, h, n);
-            break;
-        default:
-            break;
+        case holder::transient: folio_ref_sub(f, h, n); break;
+        default: break;
         }
     }
 }
 
 auto gen_ops()
 {
-    return rc::gen::container<std::vector<op>>(rc::gen::build<op>(
-        rc::gen::set(&op::code, rc::gen::inRange(0, 23)), rc::gen::set(&op::arg, rc::gen::inRange(0, 6))));
+    return rc::gen::container<std::vector<op>>(
+        rc::gen::build<op>(rc::gen::set(&op::code, rc::gen::inRange(0, 23)),
+                           rc::gen::set(&op::arg, rc::gen::inRange(0, 6))));
 }
 
 RC_GTEST_PROP(FolioProperties, RefusedOperationsChangeNothingAndRefcountIsTheLedgerSum, ())
@@ -116,9 +120,10 @@ RC_GTEST_PROP(FolioProperties, StructuralReferencesAreWhatTheLatestRulesExpect, 
     release_transients(f);
     const int n = f.nr_pages();
     // Only page cache, swap cache, PG_private, PG_private_2 and page tables hold references now.
-    RC_ASSERT(f.ref_count() == f.ledger().held(holder::page_cache) + f.ledger().held(holder::swap_cache) +
-                                   f.ledger().held(holder::private_) + f.ledger().held(holder::private_2) +
-                                   f.ledger().held(holder::pte));
+    RC_ASSERT(f.ref_count() ==
+              f.ledger().held(holder::page_cache) + f.ledger().held(holder::swap_cache) +
+                  f.ledger().held(holder::private_) + f.ledger().held(holder::private_2) +
+                  f.ledger().held(holder::pte));
     // The latest rules account for all of it but the PG_private_2 reference, which they leave
     // out on purpose (docs/kernel.md ("PG_private_2")).
     const int p2 = f.ledger().held(holder::private_2);

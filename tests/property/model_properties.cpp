@@ -34,7 +34,9 @@ void check_random_run(const std::vector<op>& ops)
         const unsigned npages = k.vma_at(v).npages;
         switch (o.code) {
         case 0: k.fault(cpu, v, unsigned(o.b) % npages); break;
-        case 1: k.readahead(cpu, files[std::size_t(o.a) % 3], unsigned(o.b) % 8, 1 + unsigned(o.b) % 4); break;
+        case 1:
+            k.readahead(cpu, files[std::size_t(o.a) % 3], unsigned(o.b) % 8, 1 + unsigned(o.b) % 4);
+            break;
         case 2: k.mlock2_onfault(cpu, v); break;
         case 3: k.mlock(cpu, v); break;
         case 4: k.munlock(cpu, v); break;
@@ -120,15 +122,18 @@ void check_random_run(const std::vector<op>& ops)
     k.lru_add_drain_all(0);
     for (int id = 0; id < k.nr_folios(); ++id) {
         const auto& f = k.folio(id);
-        RC_ASSERT(f.ref_count() == expected_ref_count<rules::latest>(f) + f.ledger().held(holder::private_2));
+        RC_ASSERT(f.ref_count() ==
+                  expected_ref_count<rules::latest>(f) + f.ledger().held(holder::private_2));
     }
 }
 
 auto gen_ops()
 {
-    return rc::gen::container<std::vector<op>>(rc::gen::build<op>(
-        rc::gen::set(&op::code, rc::gen::inRange(0, 9)), rc::gen::set(&op::cpu, rc::gen::inRange(0, 3)),
-        rc::gen::set(&op::a, rc::gen::inRange(0, 5)), rc::gen::set(&op::b, rc::gen::inRange(0, 8))));
+    return rc::gen::container<std::vector<op>>(
+        rc::gen::build<op>(rc::gen::set(&op::code, rc::gen::inRange(0, 9)),
+                           rc::gen::set(&op::cpu, rc::gen::inRange(0, 3)),
+                           rc::gen::set(&op::a, rc::gen::inRange(0, 5)),
+                           rc::gen::set(&op::b, rc::gen::inRange(0, 8))));
 }
 
 RC_GTEST_PROP(ModelProperties, LedgerHoldsAndNothingIsLostUnderPinAware, ())

@@ -48,8 +48,8 @@ struct static_env {
 //      nothing here), still 1026: drain-all. Isolated 2.
 //   A again: collected 3; PG_lru was cleared by the first isolation: not isolated.
 // Result: 7 entries, 4 folios, 3 collected, 2 isolated, 1 local drain, 1 drain-all.
-constexpr collect_result want{.entries = 7, .folios = 4, .collected = 3, .isolated = 2,
-                              .local_drains = 1, .drain_alls = 1};
+constexpr collect_result want{
+    .entries = 7, .folios = 4, .collected = 3, .isolated = 2, .local_drains = 1, .drain_alls = 1};
 
 // pofs seen through a forward iterator only (std::views::filter would do, but clang 14 cannot
 // compile libstdc++ 12's views).
@@ -84,14 +84,16 @@ static_assert(!std::random_access_iterator<forward_only<page_ref<F>, 7>::iterato
 template <bool RandomAccess, class Prefetch>
 constexpr collect_result run()
 {
-    std::array<F, 3> f{pinned_anon(0x100, 2, zone_type::movable, 5), pinned_anon(0x104, 0, zone_type::normal, 1),
+    std::array<F, 3> f{pinned_anon(0x100, 2, zone_type::movable, 5),
+                       pinned_anon(0x104, 0, zone_type::normal, 1),
                        pinned_anon(0x105, 0, zone_type::movable, 1)};
     folio_get(f[2], holder::transient);
     F *a = &f[0], *b = &f[1], *c = &f[2];
     const std::array<page_ref<F>, 7> pofs{{{a}, {a}, {a}, {a}, {b}, {c}, {a}}};
     static_env env;
     if constexpr (RandomAccess) {
-        return collect_unpinnable(pofs, env, drain::pin_aware<>{}, dedupe::pfn_range{}, no_sink{}, Prefetch{});
+        return collect_unpinnable(pofs, env, drain::pin_aware<>{}, dedupe::pfn_range{}, no_sink{},
+                                  Prefetch{});
     } else {
         return collect_unpinnable(forward_only<page_ref<F>, 7>{&pofs}, env, drain::pin_aware<>{},
                                   dedupe::pfn_range{}, no_sink{}, Prefetch{});

@@ -47,22 +47,23 @@ static_assert(pg_name(pg::private_2) == "private_2" && pg_name(pg::owner_2) == "
 // no PAGE_IDLE_FLAG, no KASAN_HW_TAGS: __NR_PAGEFLAGS 25.
 constexpr const flag_layout& l61 = flag_layouts::v6_1;
 static_assert(bit_is(l61, pg::locked, 0) && bit_is(l61, pg::referenced, 1) &&
-              bit_is(l61, pg::uptodate, 2) && bit_is(l61, pg::dirty, 3) && bit_is(l61, pg::lru, 4) &&
-              bit_is(l61, pg::active, 5) && bit_is(l61, pg::workingset, 6) &&
-              bit_is(l61, pg::waiters, 7) && bit_is(l61, pg::error, 8) && bit_is(l61, pg::slab, 9),
+                  bit_is(l61, pg::uptodate, 2) && bit_is(l61, pg::dirty, 3) &&
+                  bit_is(l61, pg::lru, 4) && bit_is(l61, pg::active, 5) &&
+                  bit_is(l61, pg::workingset, 6) && bit_is(l61, pg::waiters, 7) &&
+                  bit_is(l61, pg::error, 8) && bit_is(l61, pg::slab, 9),
               "6.1 bits 0-9");
 static_assert(bit_is(l61, pg::owner_priv_1, 10) && bit_is(l61, pg::arch_1, 11) &&
-              bit_is(l61, pg::reserved, 12) && bit_is(l61, pg::private_, 13) &&
-              bit_is(l61, pg::private_2, 14) && bit_is(l61, pg::writeback, 15) &&
-              bit_is(l61, pg::head, 16) && bit_is(l61, pg::mappedtodisk, 17) &&
-              bit_is(l61, pg::reclaim, 18) && bit_is(l61, pg::swapbacked, 19),
+                  bit_is(l61, pg::reserved, 12) && bit_is(l61, pg::private_, 13) &&
+                  bit_is(l61, pg::private_2, 14) && bit_is(l61, pg::writeback, 15) &&
+                  bit_is(l61, pg::head, 16) && bit_is(l61, pg::mappedtodisk, 17) &&
+                  bit_is(l61, pg::reclaim, 18) && bit_is(l61, pg::swapbacked, 19),
               "6.1 bits 10-19");
 static_assert(bit_is(l61, pg::unevictable, 20) && bit_is(l61, pg::mlocked, 21) &&
-              bit_is(l61, pg::uncached, 22) && bit_is(l61, pg::hwpoison, 23) &&
-              bit_is(l61, pg::arch_2, 24) && l61.nr_pageflags() == 25,
+                  bit_is(l61, pg::uncached, 22) && bit_is(l61, pg::hwpoison, 23) &&
+                  bit_is(l61, pg::arch_2, 24) && l61.nr_pageflags() == 25,
               "6.1 bits 20-24 and __NR_PAGEFLAGS");
 static_assert(absent(l61, pg::dropbehind) && absent(l61, pg::young) && absent(l61, pg::idle) &&
-              absent(l61, pg::arch_3) && absent(l61, pg::skip_kasan_poison),
+                  absent(l61, pg::arch_3) && absent(l61, pg::skip_kasan_poison),
               "6.1 has no dropbehind, page-idle, arch_3 or skip_kasan_poison bit here");
 
 // ---- 6.12.117 ---------------------------------------------------------------------------------
@@ -72,29 +73,29 @@ static_assert(absent(l61, pg::dropbehind) && absent(l61, pg::young) && absent(l6
 // idle 22 (PAGE_IDLE_FLAG), arch_2 23 (ARCH_USES_PG_ARCH_2): __NR_PAGEFLAGS 24.
 constexpr const flag_layout& l612 = flag_layouts::v6_12;
 static_assert(bit_is(l612, pg::locked, 0) && bit_is(l612, pg::writeback, 1) &&
-              bit_is(l612, pg::referenced, 2) && bit_is(l612, pg::uptodate, 3) &&
-              bit_is(l612, pg::dirty, 4) && bit_is(l612, pg::lru, 5) && bit_is(l612, pg::head, 6) &&
-              bit_is(l612, pg::waiters, 7) && bit_is(l612, pg::active, 8) &&
-              bit_is(l612, pg::workingset, 9),
+                  bit_is(l612, pg::referenced, 2) && bit_is(l612, pg::uptodate, 3) &&
+                  bit_is(l612, pg::dirty, 4) && bit_is(l612, pg::lru, 5) &&
+                  bit_is(l612, pg::head, 6) && bit_is(l612, pg::waiters, 7) &&
+                  bit_is(l612, pg::active, 8) && bit_is(l612, pg::workingset, 9),
               "6.12 bits 0-9");
 static_assert(bit_is(l612, pg::owner_priv_1, 10) && bit_is(l612, pg::owner_2, 11) &&
-              bit_is(l612, pg::arch_1, 12) && bit_is(l612, pg::reserved, 13) &&
-              bit_is(l612, pg::private_, 14) && bit_is(l612, pg::private_2, 15) &&
-              bit_is(l612, pg::reclaim, 16) && bit_is(l612, pg::swapbacked, 17) &&
-              bit_is(l612, pg::unevictable, 18) && bit_is(l612, pg::mlocked, 19),
+                  bit_is(l612, pg::arch_1, 12) && bit_is(l612, pg::reserved, 13) &&
+                  bit_is(l612, pg::private_, 14) && bit_is(l612, pg::private_2, 15) &&
+                  bit_is(l612, pg::reclaim, 16) && bit_is(l612, pg::swapbacked, 17) &&
+                  bit_is(l612, pg::unevictable, 18) && bit_is(l612, pg::mlocked, 19),
               "6.12 bits 10-19");
 static_assert(bit_is(l612, pg::hwpoison, 20) && bit_is(l612, pg::young, 21) &&
-              bit_is(l612, pg::idle, 22) && bit_is(l612, pg::arch_2, 23) &&
-              l612.nr_pageflags() == 24,
+                  bit_is(l612, pg::idle, 22) && bit_is(l612, pg::arch_2, 23) &&
+                  l612.nr_pageflags() == 24,
               "6.12 bits 20-23 and __NR_PAGEFLAGS");
 static_assert(absent(l612, pg::error) && absent(l612, pg::slab) && absent(l612, pg::uncached) &&
-              absent(l612, pg::dropbehind),
+                  absent(l612, pg::dropbehind),
               "6.12 has no PG_error, PG_slab, PG_uncached or PG_dropbehind");
 
 // ---- 6.14+: PG_dropbehind 19 pushes PG_mlocked to 20 -----------------------------------------
 constexpr const flag_layout& l614 = flag_layouts::v6_14;
 static_assert(bit_is(l614, pg::unevictable, 18) && bit_is(l614, pg::dropbehind, 19) &&
-              bit_is(l614, pg::mlocked, 20),
+                  bit_is(l614, pg::mlocked, 20),
               "6.14: dropbehind 19, mlocked 20");
 
 // ---- decoding a raw flags word ----------------------------------------------------------------
@@ -122,8 +123,8 @@ static_assert(l612.encode(flag_set{pg::slab}) == 0, "an identity the era lacks e
 // set; with PG_private_2 instead of PG_private it is also 3 (page_has_private counts either).
 constexpr mapping ext4 = file_mapping(fs::ext4);
 constexpr basic_folio<int> mapped_to_disk = [] {
-    folio_state<mapping> s{.pfn = 1, .flags = {pg::private_, pg::mappedtodisk}, .mapping = &ext4,
-                           .refcount = 3};
+    folio_state<mapping> s{
+        .pfn = 1, .flags = {pg::private_, pg::mappedtodisk}, .mapping = &ext4, .refcount = 3};
     return basic_folio<int>::unchecked(s);
 }();
 static_assert(!folio_test_private_2(mapped_to_disk), "PG_mappedtodisk is not PG_private_2");
@@ -139,23 +140,29 @@ using namespace foliorc;
 static_assert(flag_layouts::v6_2.nr_pageflags() == 24 && !flag_layouts::v6_2.bit(pg::arch_2),
               "6.2: PG_arch_2 moved under ARCH_USES_PG_ARCH_X, which x86 does not select");
 // 6.6 (c704ae979784): writeback 1, head 6, active 8, error 10, slab 11, mappedtodisk 17.
-static_assert(*flag_layouts::v6_6.bit(pg::writeback) == 1 && *flag_layouts::v6_6.bit(pg::head) == 6 &&
-              *flag_layouts::v6_6.bit(pg::error) == 10 && *flag_layouts::v6_6.bit(pg::slab) == 11 &&
-              *flag_layouts::v6_6.bit(pg::mappedtodisk) == 17,
+static_assert(*flag_layouts::v6_6.bit(pg::writeback) == 1 &&
+                  *flag_layouts::v6_6.bit(pg::head) == 6 &&
+                  *flag_layouts::v6_6.bit(pg::error) == 10 &&
+                  *flag_layouts::v6_6.bit(pg::slab) == 11 &&
+                  *flag_layouts::v6_6.bit(pg::mappedtodisk) == 17,
               "6.6: mm: rearrange page flags");
 // 6.10: no PG_slab, so owner_priv_1 11, mappedtodisk 16, mlocked 20.
-static_assert(!flag_layouts::v6_10.bit(pg::slab) && *flag_layouts::v6_10.bit(pg::owner_priv_1) == 11 &&
-              *flag_layouts::v6_10.bit(pg::mappedtodisk) == 16 && *flag_layouts::v6_10.bit(pg::mlocked) == 20,
+static_assert(!flag_layouts::v6_10.bit(pg::slab) &&
+                  *flag_layouts::v6_10.bit(pg::owner_priv_1) == 11 &&
+                  *flag_layouts::v6_10.bit(pg::mappedtodisk) == 16 &&
+                  *flag_layouts::v6_10.bit(pg::mlocked) == 20,
               "6.10: PG_slab gone");
 // 6.11: no PG_error, so owner_priv_1 10, mappedtodisk 15, mlocked 19.
-static_assert(!flag_layouts::v6_11.bit(pg::error) && *flag_layouts::v6_11.bit(pg::owner_priv_1) == 10 &&
-              *flag_layouts::v6_11.bit(pg::mappedtodisk) == 15 && *flag_layouts::v6_11.bit(pg::mlocked) == 19,
+static_assert(!flag_layouts::v6_11.bit(pg::error) &&
+                  *flag_layouts::v6_11.bit(pg::owner_priv_1) == 10 &&
+                  *flag_layouts::v6_11.bit(pg::mappedtodisk) == 15 &&
+                  *flag_layouts::v6_11.bit(pg::mlocked) == 19,
               "6.11: PG_error gone");
 static_assert(&flag_layouts::for_kernel("6.12.117") == &flag_layouts::v6_12 &&
-              &flag_layouts::for_kernel("v6.8") == &flag_layouts::v6_6 &&
-              &flag_layouts::for_kernel("6.1.192") == &flag_layouts::v6_1 &&
-              &flag_layouts::for_kernel("6.19") == &flag_layouts::v6_14 &&
-              &flag_layouts::for_kernel("5.19") == &flag_layouts::v5_18,
+                  &flag_layouts::for_kernel("v6.8") == &flag_layouts::v6_6 &&
+                  &flag_layouts::for_kernel("6.1.192") == &flag_layouts::v6_1 &&
+                  &flag_layouts::for_kernel("6.19") == &flag_layouts::v6_14 &&
+                  &flag_layouts::for_kernel("5.19") == &flag_layouts::v5_18,
               "for_kernel picks the era");
 } // namespace
 

@@ -20,7 +20,10 @@ constexpr F alloc(unsigned order = 0, page_type t = page_type::none)
 }
 
 template <rule_set R>
-constexpr int exp(const F& f) { return expected_ref_count<R>(f); }
+constexpr int exp(const F& f)
+{
+    return expected_ref_count<R>(f);
+}
 
 template <rule_set R>
 constexpr int warnings(const F& f)
@@ -57,8 +60,8 @@ constexpr F anon_swap9 = [] {
     F f = alloc(9);
     folio_add_new_anon_rmap(f, anon_mapping);
     add_to_swap_cache(f);
-    folio_remove_rmap_ptes(f);        // the PTE's reference passes to the mmu_gather,
-    folio_put(f, holder::transient);  // which drops it
+    folio_remove_rmap_ptes(f);       // the PTE's reference passes to the mmu_gather,
+    folio_put(f, holder::transient); // which drops it
     return f;
 }();
 // refs: swap cache 512.
@@ -290,7 +293,8 @@ constexpr int warns_6_1 = [] {
 static_assert(expected_ref_count<rules::v6_1_stable>(slab0) == 0 && warns_6_1 == 0,
               "6.1.192: a slab folio is not a typed page there");
 // A buddy page is typed in 6.1 as well: refused with the WARN.
-constexpr basic_folio<int> buddy0 = basic_folio<int>::unchecked({.pfn = 6, .type = page_type::buddy});
+constexpr basic_folio<int> buddy0 =
+    basic_folio<int>::unchecked({.pfn = 6, .type = page_type::buddy});
 constexpr int warns_buddy = [] {
     warning_recorder w;
     expected_ref_count<rules::v6_1_stable>(buddy0, w);

@@ -61,38 +61,110 @@ static_assert(foliorc::folio_like<usersim::folio>);
 namespace usersim {
 // The simulator's own helpers, kernel-named, with other meanings. Non-templates taking the exact
 // type: were argument-dependent lookup to see them, they would beat foliorc's templates.
-inline int folio_mapcount(const folio& f) { return f._mapcount; } // raw: -1 when unmapped
-inline int folio_ref_count(const folio& f) { return f._refcount - 1000; }
-inline bool folio_test_lru(const folio& f) { return !(f.flags >> 5 & 1); }
-inline bool folio_test_anon(const folio& f) { return !f.anon; }
-inline int folio_nr_pages(const folio&) { return 100; }
-inline std::uint64_t folio_pfn(const folio&) { return 0xdead; }
-inline unsigned folio_order(const folio&) { return 7; }
-inline bool folio_test_swapcache(const folio&) { return true; }
-inline int folio_mapping(const folio&) { return 0; }
-inline bool folio_test_large(const folio& f) { return f.order == 0; }
-inline bool folio_has_pincount(const folio& f) { return f.order == 0; }
-inline int pin_refs(const folio&, int = 1) { return -5; }
-inline bool folio_is_longterm_pinnable(const folio&) { return true; }
-inline bool folio_test_private(const folio&) { return false; }
-inline bool folio_test_slab(const folio&) { return true; }
-inline bool page_has_type(const folio&) { return true; }
-inline bool folio_test_hugetlb(const folio&) { return true; }
-inline bool folio_may_be_lru_cached(const folio&) { return false; }
-inline bool folio_maybe_dma_pinned(const folio&) { return true; }
-inline int folio_migrate_refs_check(const folio&, int = 0) { return 0; }
+inline int folio_mapcount(const folio& f)
+{
+    return f._mapcount;
+} // raw: -1 when unmapped
+inline int folio_ref_count(const folio& f)
+{
+    return f._refcount - 1000;
+}
+inline bool folio_test_lru(const folio& f)
+{
+    return !(f.flags >> 5 & 1);
+}
+inline bool folio_test_anon(const folio& f)
+{
+    return !f.anon;
+}
+inline int folio_nr_pages(const folio&)
+{
+    return 100;
+}
+inline std::uint64_t folio_pfn(const folio&)
+{
+    return 0xdead;
+}
+inline unsigned folio_order(const folio&)
+{
+    return 7;
+}
+inline bool folio_test_swapcache(const folio&)
+{
+    return true;
+}
+inline int folio_mapping(const folio&)
+{
+    return 0;
+}
+inline bool folio_test_large(const folio& f)
+{
+    return f.order == 0;
+}
+inline bool folio_has_pincount(const folio& f)
+{
+    return f.order == 0;
+}
+inline int pin_refs(const folio&, int = 1)
+{
+    return -5;
+}
+inline bool folio_is_longterm_pinnable(const folio&)
+{
+    return true;
+}
+inline bool folio_test_private(const folio&)
+{
+    return false;
+}
+inline bool folio_test_slab(const folio&)
+{
+    return true;
+}
+inline bool page_has_type(const folio&)
+{
+    return true;
+}
+inline bool folio_test_hugetlb(const folio&)
+{
+    return true;
+}
+inline bool folio_may_be_lru_cached(const folio&)
+{
+    return false;
+}
+inline bool folio_maybe_dma_pinned(const folio&)
+{
+    return true;
+}
+inline int folio_migrate_refs_check(const folio&, int = 0)
+{
+    return 0;
+}
 template <class R>
-int expected_ref_count(const folio&) { return -1; }
+int expected_ref_count(const folio&)
+{
+    return -1;
+}
 template <class R>
-int expected_without_caller(const folio&) { return -1; }
+int expected_without_caller(const folio&)
+{
+    return -1;
+}
 template <class R>
-int migration_expected_refs(const folio&) { return -1; }
+int migration_expected_refs(const folio&)
+{
+    return -1;
+}
 
 // A kernel environment in the same namespace, with its own kernel-named helpers.
 struct env {
     std::vector<folio*> list;
     int local = 0, all = 0;
-    bool is_longterm_pinnable(const folio& f) const { return foliorc::folio_is_longterm_pinnable(f); }
+    bool is_longterm_pinnable(const folio& f) const
+    {
+        return foliorc::folio_is_longterm_pinnable(f);
+    }
     bool is_device_coherent(const folio&) const { return false; }
     bool isolate_hugetlb(folio&) { return false; }
     void lru_add_drain() { ++local; }
@@ -121,11 +193,20 @@ struct env {
     std::vector<folio*> moved;
 };
 template <class... A>
-int collect_unpinnable(A&&...) { return -1; }
+int collect_unpinnable(A&&...)
+{
+    return -1;
+}
 template <class R, class... A>
-int migrate_pages(A&&...) { return -1; }
+int migrate_pages(A&&...)
+{
+    return -1;
+}
 template <class... A>
-int call_pin_refs(A&&...) { return -1; }
+int call_pin_refs(A&&...)
+{
+    return -1;
+}
 } // namespace usersim
 
 namespace {
@@ -133,8 +214,8 @@ using namespace foliorc;
 
 // An unmapped page-cache folio, order 0, PG_lru and PG_private (buffer heads): references page
 // cache 1 + PG_private 1 + the caller's 1 = 3; _mapcount -1 (mapcount 0).
-constexpr usersim::folio ext4_unmapped{.flags = 1ul << 5 | 1ul << 14, ._refcount = 3, .file = true,
-                                       .pfn = 0x100};
+constexpr usersim::folio ext4_unmapped{
+    .flags = 1ul << 5 | 1ul << 14, ._refcount = 3, .file = true, .pfn = 0x100};
 
 TEST(Adl, QueriesReadTheTraitsNotTheCallersFunctions)
 {
@@ -149,9 +230,9 @@ TEST(Adl, QueriesReadTheTraitsNotTheCallersFunctions)
     EXPECT_EQ(foliorc::folio_pfn(f), 0x100u);
     EXPECT_FALSE(foliorc::folio_test_swapcache(f));
     EXPECT_EQ(foliorc::folio_mapping(f), mapping_kind::file);
-    EXPECT_FALSE(foliorc::folio_has_pincount(f)); // order 0: no _pincount
-    EXPECT_EQ(foliorc::pin_refs(f), 1024);        // GUP_PIN_COUNTING_BIAS on a small folio
-    EXPECT_FALSE(foliorc::folio_maybe_dma_pinned(f)); // 3 < 1024
+    EXPECT_FALSE(foliorc::folio_has_pincount(f));        // order 0: no _pincount
+    EXPECT_EQ(foliorc::pin_refs(f), 1024);               // GUP_PIN_COUNTING_BIAS on a small folio
+    EXPECT_FALSE(foliorc::folio_maybe_dma_pinned(f));    // 3 < 1024
     EXPECT_TRUE(foliorc::folio_is_longterm_pinnable(f)); // ZONE_NORMAL, movable pageblock
 }
 

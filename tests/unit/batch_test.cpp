@@ -17,7 +17,8 @@ struct fixture {
     explicit fixture(lru_caches_config cfg = {.nr_cpus = 2}) : caches(cfg) {}
     full_folio& page_cache_folio(unsigned order = 0)
     {
-        auto& f = folios.emplace_back(full_folio::state{.pfn = 0x100 + 0x10 * folios.size(), .order = order});
+        auto& f = folios.emplace_back(
+            full_folio::state{.pfn = 0x100 + 0x10 * folios.size(), .order = order});
         filemap_add_folio(f, shmem_map);
         folio_put(f);
         return f; // refcount 1: the page cache
@@ -67,8 +68,14 @@ void check_linger_limit()
         EXPECT_EQ(f.ref_count(), 1);
     }
 }
-TEST(Batch, AtMost14LingerBefore6_9) { check_linger_limit<pagevec_size>(); }
-TEST(Batch, AtMost30LingerFrom6_9) { check_linger_limit<folio_batch_size>(); }
+TEST(Batch, AtMost14LingerBefore6_9)
+{
+    check_linger_limit<pagevec_size>();
+}
+TEST(Batch, AtMost30LingerFrom6_9)
+{
+    check_linger_limit<folio_batch_size>();
+}
 
 TEST(Batch, LargeFolioIsProcessedAtOnce)
 {
@@ -287,9 +294,9 @@ namespace foliorc::test {
 // A ledger that also records, for every reference a batch drops, which batch dropped it and on
 // which CPU the model was running at that moment (set by lru_caches_config::on_cpu).
 struct drain_log {
-    unsigned cpu = 0;                                   // where "we" are running
-    std::vector<unsigned> hook_calls;                   // every on_cpu argument
-    std::vector<std::pair<unsigned, holder_id>> puts;   // (running CPU, batch) per processed entry
+    unsigned cpu = 0;                                 // where "we" are running
+    std::vector<unsigned> hook_calls;                 // every on_cpu argument
+    std::vector<std::pair<unsigned, holder_id>> puts; // (running CPU, batch) per processed entry
 };
 class logging_ledger : public ledger_full {
 public:
@@ -368,10 +375,10 @@ TEST(LruDrain, LruAddDrainCpuProcessesBatchesInTheKernelsOrder)
     t.caches.folio_add_lru(0, g);
     EXPECT_EQ(t.caches.queued(f), 6);
     t.caches.lru_add_drain(0);
-    const std::vector<batch_kind> want{batch_kind::lru_add,        batch_kind::lru_move_tail,
-                                       batch_kind::lru_deactivate_file, batch_kind::lru_deactivate,
-                                       batch_kind::lru_lazyfree,   batch_kind::lru_activate,
-                                       batch_kind::mlock};
+    const std::vector<batch_kind> want{
+        batch_kind::lru_add,        batch_kind::lru_move_tail, batch_kind::lru_deactivate_file,
+        batch_kind::lru_deactivate, batch_kind::lru_lazyfree,  batch_kind::lru_activate,
+        batch_kind::mlock};
     std::vector<batch_kind> got;
     for (const auto& [cpu, who] : t.log.puts)
         got.push_back(who.batch);
@@ -400,8 +407,10 @@ TEST(LruDrain, DrainAllQueuesWorkOnEachCpuWithoutALocalDrainFirst)
     t.caches.lru_add_drain_all(0);
     EXPECT_EQ(t.log.hook_calls, (std::vector<unsigned>{1, 0, 2, 0}));
     ASSERT_EQ(t.log.puts.size(), 2u);
-    EXPECT_EQ(t.log.puts[0], (std::pair<unsigned, holder_id>{1, batch_holder(batch_kind::mlock, 1)}));
-    EXPECT_EQ(t.log.puts[1], (std::pair<unsigned, holder_id>{2, batch_holder(batch_kind::lru_add, 2)}));
+    EXPECT_EQ(t.log.puts[0],
+              (std::pair<unsigned, holder_id>{1, batch_holder(batch_kind::mlock, 1)}));
+    EXPECT_EQ(t.log.puts[1],
+              (std::pair<unsigned, holder_id>{2, batch_holder(batch_kind::lru_add, 2)}));
     EXPECT_EQ(t.log.cpu, 0u);
     EXPECT_EQ(t.caches.counters().cpus_drained, 2);
     EXPECT_EQ(t.caches.counters().local_drains, 1); // only the explicit one above
@@ -427,7 +436,6 @@ TEST(LruDrain, DrainAllLocalFirstIsAnOption)
     EXPECT_EQ(t.log.puts[1].first, 1u);
     EXPECT_EQ(t.caches.counters().cpus_drained, 2);
 }
-
 
 // A page-cache folio already on the LRU (through CPU 0's lru_add batch), refcount 1.
 template <std::size_t C>

@@ -34,10 +34,9 @@ void run_row(const row& r)
     scenario s;
     r.setup(s);
     std::vector<collect_decision> decisions;
-    const collect_result got = collect_unpinnable(s.pofs, s.env, Policy{}, dedupe::pfn_range{},
-                                                  [&](const full_folio&, collect_decision d) {
-                                                      decisions.push_back(d);
-                                                  });
+    const collect_result got =
+        collect_unpinnable(s.pofs, s.env, Policy{}, dedupe::pfn_range{},
+                           [&](const full_folio&, collect_decision d) { decisions.push_back(d); });
     const expect w = r.want.at(Policy::name);
     SCOPED_TRACE(r.name + " under " + std::string(Policy::name));
     EXPECT_EQ(got.local_drains, w.local);
@@ -58,19 +57,29 @@ void run_all_policies(const row& r)
     kernel_drain_policies::for_each([&]<class P>() { run_row<P>(r); });
 }
 
-expect same(int local, int all, int isolated = 1) { return {local, all, 1, isolated}; }
+expect same(int local, int all, int isolated = 1)
+{
+    return {local, all, 1, isolated};
+}
 
 // The expectations of one row, in the order of kernel_drain_policies.
 std::map<std::string_view, expect> per_policy(expect lru_flag, expect ref_count, expect local_first,
                                               expect may_be_lru_cached, expect pin_aware,
                                               expect always, expect never)
 {
-    return {{"lru_flag", lru_flag},   {"ref_count", ref_count}, {"local_first", local_first},
-            {"may_be_lru_cached", may_be_lru_cached}, {"pin_aware", pin_aware},
-            {"always", always},       {"never", never}};
+    return {{"lru_flag", lru_flag},
+            {"ref_count", ref_count},
+            {"local_first", local_first},
+            {"may_be_lru_cached", may_be_lru_cached},
+            {"pin_aware", pin_aware},
+            {"always", always},
+            {"never", never}};
 }
 // A row where every policy must do the same.
-std::map<std::string_view, expect> every_policy(expect w) { return per_policy(w, w, w, w, w, w, w); }
+std::map<std::string_view, expect> every_policy(expect w)
+{
+    return per_policy(w, w, w, w, w, w, w);
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -87,7 +96,8 @@ TEST(Collect, CleanAnonFolioOnTheLru)
                           s.caches.lru_add_drain_cpu(cpu_a);
                           s.pin(f);
                       },
-                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0), same(0, 1), same(0, 0))});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0),
+                                 same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, HealthyPinnedShmemFolio)
@@ -102,7 +112,8 @@ TEST(Collect, HealthyPinnedShmemFolio)
                           s.caches.lru_add_drain_cpu(cpu_a);
                           s.pin(f);
                       },
-                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0), same(0, 1), same(0, 0))});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0),
+                                 same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, FolioStillOnAnotherCpusLruAddBatch)
@@ -113,9 +124,9 @@ TEST(Collect, FolioStillOnAnotherCpusLruAddBatch)
     // ref_count: 1027 != 3 -> all. local_first / may_be: B's local drain frees nothing (the
     // entry is on A), still != 3 -> all. pin_aware: 1027 != 1026 -> local; still -> all.
     // never: PG_lru stays clear, folio_isolate_lru fails, but the folio is still collected.
-    run_all_policies({"on CPU A's lru_add",
-                      [](scenario& s) { s.pin(s.fault(shmem_map, cpu_a)); },
-                      per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 1), same(0, 1), same(0, 0, 0))});
+    run_all_policies({"on CPU A's lru_add", [](scenario& s) { s.pin(s.fault(shmem_map, cpu_a)); },
+                      per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 1),
+                                 same(0, 1), same(0, 0, 0))});
 }
 
 TEST(Collect, FolioOnThePinningCpusLruAddBatch)
@@ -123,9 +134,9 @@ TEST(Collect, FolioOnThePinningCpusLruAddBatch)
     // As above but the fault ran on CPU B itself: the local drain releases the batch reference.
     // pin_aware: 1027 != 1026 -> local; now 1026 == 2 + 1024 -> done, no drain-all.
     // local_first / may_be: 1027 != 3 -> local; 1026 != 3 (the bias) -> all anyway.
-    run_all_policies({"on CPU B's lru_add",
-                      [](scenario& s) { s.pin(s.fault(shmem_map, cpu_b)); },
-                      per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 0), same(0, 1), same(0, 0, 0))});
+    run_all_policies({"on CPU B's lru_add", [](scenario& s) { s.pin(s.fault(shmem_map, cpu_b)); },
+                      per_policy(same(0, 1), same(0, 1), same(1, 1), same(1, 1), same(1, 0),
+                                 same(0, 1), same(0, 0, 0))});
 }
 
 // The seed's case (docs/kernel.md ("The pKVM failure")): a locked shmem folio on the LRU (PG_lru set) whose mlock
@@ -136,7 +147,7 @@ void mlocked_on_cpu_a(scenario& s)
     filemap_add_folio(f, shmem_map);
     folio_add_rmap_ptes(f);
     s.caches.folio_add_lru(cpu_a, f);
-    s.caches.mlock_folio(cpu_a, f); // VM_LOCKED: PG_mlocked, +1 on A's mlock batch
+    s.caches.mlock_folio(cpu_a, f);    // VM_LOCKED: PG_mlocked, +1 on A's mlock batch
     s.caches.lru_add_drain_cpu(cpu_a); // readahead filled A's lru_add: PG_lru set
     s.pin(f);
 }
@@ -147,9 +158,9 @@ TEST(Collect, SeedCaseFolioOnAnotherCpusMlockBatch)
     // lru_flag: PG_lru set -> no drain: the bug. ref_count: 1027 != 3 -> drain all: A's mlock
     // batch is processed. local_first / may_be: local (nothing on B) then all.
     // pin_aware: 1027 != 1026 -> local, still -> all.  The folio isolates in every case.
-    run_all_policies({"seed: on CPU A's mlock batch",
-                      mlocked_on_cpu_a,
-                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(1, 1), same(0, 1), same(0, 0))});
+    run_all_policies({"seed: on CPU A's mlock batch", mlocked_on_cpu_a,
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(1, 1),
+                                 same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, SeedCaseDrainReleasesTheStrayReference)
@@ -192,9 +203,9 @@ TEST(Collect, CephFolioWithPrivate2AndItsReference)
     // refcount = page cache 1 + private_2 1 + pte 1 + 1024 = 1027; expected = 1 + 0 + 1 = 2
     // (PG_private_2 not counted, on purpose). Every refcount policy sees a mismatch and drains,
     // uselessly: pin_aware 1027 != 1026 -> local, still -> all. lru_flag: PG_lru set, no drain.
-    run_all_policies({"ceph PG_private_2 with ref",
-                      ceph_private_2,
-                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(1, 1), same(0, 1), same(0, 0))});
+    run_all_policies({"ceph PG_private_2 with ref", ceph_private_2,
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(1, 1),
+                                 same(0, 1), same(0, 0))});
     // The drains release nothing: the refcount is unchanged by them.
     scenario s;
     ceph_private_2(s);
@@ -219,9 +230,9 @@ TEST(Collect, Btrfs612FolioWithPrivate2WithoutAReference)
     // refcount = page cache 1 + private 1 + pte 1 + 1024 = 1027; expected = 1 + PG_private 1 +
     // mapcount 1 = 3. pin_aware: 1027 == 3 + 1024 -> no drain. ref_count and local_first still
     // trip over the bias (1027 != 4).
-    run_all_policies({"btrfs-6.12 PG_private_2, no ref",
-                      btrfs_612_private_2,
-                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0), same(0, 1), same(0, 0))});
+    run_all_policies({"btrfs-6.12 PG_private_2, no ref", btrfs_612_private_2,
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(1, 1), same(0, 0),
+                                 same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, LargeFolioNeverLingersAndMayBeLruCachedNeverDrains)
@@ -238,7 +249,8 @@ TEST(Collect, LargeFolioNeverLingersAndMayBeLruCachedNeverDrains)
                           EXPECT_EQ(s.caches.queued(f), 0);
                           s.pin(f);
                       },
-                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(0, 0), same(0, 0), same(0, 1), same(0, 0))});
+                      per_policy(same(0, 0), same(0, 1), same(1, 1), same(0, 0), same(0, 0),
+                                 same(0, 1), same(0, 0))});
 }
 
 TEST(Collect, HugetlbIsIsolatedWithoutDrain)
@@ -247,7 +259,8 @@ TEST(Collect, HugetlbIsIsolatedWithoutDrain)
     const expect w{0, 0, 1, 1};
     run_all_policies({"hugetlb",
                       [](scenario& s) {
-                          auto& f = s.alloc(9, migratetype::cma, zone_type::normal, page_type::hugetlb);
+                          auto& f =
+                              s.alloc(9, migratetype::cma, zone_type::normal, page_type::hugetlb);
                           filemap_add_folio(f, hugetlbfs_map);
                           folio_add_rmap_ptes(f);
                           s.pin(f, 1);
@@ -271,9 +284,9 @@ TEST(Collect, PinnableFolioIsNotCollected)
 {
     // ZONE_NORMAL, movable pageblock: folio_is_longterm_pinnable -> skipped, nothing counted.
     const expect w{0, 0, 0, 0};
-    run_all_policies({"pinnable",
-                      [](scenario& s) { s.pin(s.fault(shmem_map, cpu_a, 0, migratetype::movable)); },
-                      every_policy(w)});
+    run_all_policies(
+        {"pinnable", [](scenario& s) { s.pin(s.fault(shmem_map, cpu_a, 0, migratetype::movable)); },
+         every_policy(w)});
 }
 
 TEST(Collect, ZoneMovableIsUnpinnable)
@@ -295,8 +308,9 @@ TEST(CollectDedupe, PagesOfOneLargeFolioCountOnceUnderBothStrategies)
     for (int strategy = 0; strategy < 2; ++strategy) {
         scenario s;
         s.pin(s.fault(shmem_map, cpu_a, 2));
-        const auto r = strategy ? collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::pfn_range{})
-                                : collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::prev_folio{});
+        const auto r =
+            strategy ? collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::pfn_range{})
+                     : collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::prev_folio{});
         EXPECT_EQ(r.entries, 4);
         EXPECT_EQ(r.folios, 1);
         EXPECT_EQ(r.collected, 1);
@@ -319,7 +333,8 @@ TEST(CollectDedupe, ARunIsOneFolioWhateverTheWalk)
         s.pin(b);
         s.pin(a, 1);
         decltype(container) pofs(s.pofs.begin(), s.pofs.end());
-        return collect_unpinnable(pofs, s.env, drain::never{}, dedupe::pfn_range{}, no_sink{}, prefetch);
+        return collect_unpinnable(pofs, s.env, drain::never{}, dedupe::pfn_range{}, no_sink{},
+                                  prefetch);
     };
     const collect_result want{.entries = 18, .folios = 3, .collected = 3, .isolated = 2};
     using vec = std::vector<page_ref<full_folio>>;
@@ -396,8 +411,9 @@ TEST(CollectDedupe, NonAdjacentDuplicatesAreNotDeduped)
         s.pin(b, 1);
         try_grab_folio(a, 1, FOLL_PIN);
         s.pofs.push_back(page_ref<full_folio>{&a});
-        const auto r = strategy ? collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::pfn_range{})
-                                : collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::prev_folio{});
+        const auto r =
+            strategy ? collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::pfn_range{})
+                     : collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::prev_folio{});
         EXPECT_EQ(r.folios, 3);
         EXPECT_EQ(r.collected, 3);
         EXPECT_EQ(r.isolated, 2);
@@ -438,7 +454,8 @@ TEST(Collect, SinkSeesEveryDecisionInOrder)
     collect_unpinnable(s.pofs, s.env, drain::pin_aware<>{}, dedupe::pfn_range{},
                        [&](const full_folio& f, collect_decision d) { seen.emplace_back(&f, d); });
     ASSERT_EQ(seen.size(), 3u);
-    EXPECT_EQ(seen[0], std::make_pair(static_cast<const full_folio*>(&pinnable), collect_decision::pinnable));
+    EXPECT_EQ(seen[0], std::make_pair(static_cast<const full_folio*>(&pinnable),
+                                      collect_decision::pinnable));
     EXPECT_EQ(seen[1].second, collect_decision::drained);
     EXPECT_EQ(seen[2].second, collect_decision::isolated);
 }

@@ -105,7 +105,8 @@ private:
     std::size_t i_ = 0;
     void ws()
     {
-        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r'))
+        while (i_ < s_.size() &&
+               (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r'))
             ++i_;
     }
     void expect(char c)
@@ -147,7 +148,10 @@ std::string slurp(const std::string& path)
 
 const std::string corpus = std::string(FOLIORC_TEST_DATA) + "/dump_corpus/";
 
-json manifest() { return json_reader(slurp(corpus + "MANIFEST.json")).value(); }
+json manifest()
+{
+    return json_reader(slurp(corpus + "MANIFEST.json")).value();
+}
 
 std::string type_of(const dump_folio& g)
 {
@@ -183,7 +187,8 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
         ++files;
         const std::string name = f["file"].str();
         const auto r = parse_dmesg(slurp(corpus + name));
-        EXPECT_TRUE(r.errors.empty()) << name << ": " << (r.errors.empty() ? "" : r.errors[0].message);
+        EXPECT_TRUE(r.errors.empty())
+            << name << ": " << (r.errors.empty() ? "" : r.errors[0].message);
         const json_array& want = f["dumps"].array();
         const bool heldout = f["heldout"].boolean();
         dumps_expected += int(want.size());
@@ -198,10 +203,10 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
             ++dumps_read;
             heldout_read += heldout;
             auto check = [&](const char* field, bool ok) {
-                for (auto* m : {&fields, heldout ? &heldout_fields : nullptr}) {
-                    if (!m)
+                for (auto* tally : {&fields, heldout ? &heldout_fields : nullptr}) {
+                    if (!tally)
                         continue;
-                    auto& t = (*m)[field];
+                    auto& t = (*tally)[field];
                     ++t.checked;
                     t.agreed += ok;
                 }
@@ -224,8 +229,8 @@ TEST(DumpCorpus, EveryRealDumpReadsAsItsManifestSays)
         }
         files_clean += all;
     }
-    std::printf("dump corpus: %d files, %d dumps expected, %d read as expected-count files %d/%d\n", files,
-                dumps_expected, dumps_read, files_clean, files);
+    std::printf("dump corpus: %d files, %d dumps expected, %d read as expected-count files %d/%d\n",
+                files, dumps_expected, dumps_read, files_clean, files);
     for (const auto& [era, n] : per_era)
         std::printf("  era %-40s %d dumps\n", era.c_str(), n);
     for (const auto& [name, t] : fields)

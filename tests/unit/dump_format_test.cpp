@@ -73,8 +73,8 @@ std::string mask(const std::string& l)
 full_folio blockdev_folio()
 {
     static constexpr mapping bdev = file_mapping(fs::blockdev);
-    full_folio f(full_folio::state{.pfn = 0x1727813,
-                                   .flags = {pg::referenced, pg::dirty, pg::active, pg::workingset}});
+    full_folio f(full_folio::state{
+        .pfn = 0x1727813, .flags = {pg::referenced, pg::dirty, pg::active, pg::workingset}});
     filemap_add_folio(f, bdev);
     folio_attach_private(f);
     return f;
@@ -95,7 +95,8 @@ TEST(FormatDumpPage, SixOneMatchesTheRealBlockDeviceDump)
     EXPECT_EQ(mask(got[0]), mask(real[0]));
     EXPECT_EQ(got[1], real[1]); // memcg:
     EXPECT_EQ(got[2], real[2]); // aops:def_blk_aops ino:fd00001 (no dentry)
-    EXPECT_EQ(got[3], real[3]); // flags: 0x17ffffc000206a(referenced|dirty|active|workingset|private|...)
+    EXPECT_EQ(got[3],
+              real[3]); // flags: 0x17ffffc000206a(referenced|dirty|active|workingset|private|...)
     EXPECT_EQ(got[6], real[4]); // page dumped because: migration failure
     // The report quotes the second raw: row's third word: refcount 3, _mapcount -1.
     EXPECT_EQ(got[5], "raw: 0000000014280025 ffff888105e62f70 00000003ffffffff ffffa0ff82d5a000");
@@ -125,7 +126,8 @@ TEST(FormatDumpPage, FiveSevenMatchesTheRealPinnedAnonDump)
     // pointer is %px: 0xffffea0010f0d640 = vmemmap + 0x43c359 * 64. That machine's bits above
     // the page flags were 0x17ffe0000000000; 5.18-6.1 bits: referenced 1, uptodate 2, lru 4,
     // active 5, swapbacked 19 -> 0x80036.
-    folio_snapshot s{.pfn = 0x43c359, .mapping = mapping_kind::anon, .refcount = 1025, .mapcount = 1};
+    folio_snapshot s{
+        .pfn = 0x43c359, .mapping = mapping_kind::anon, .refcount = 1025, .mapcount = 1};
     s.flags = {pg::referenced, pg::uptodate, pg::lru, pg::active, pg::swapbacked};
     dump_page_options o;
     o.reason = "testing dump_page()";
@@ -144,11 +146,13 @@ TEST(FormatDumpPage, FiveSevenMatchesTheRealPinnedAnonDump)
 
     // A compound page prints head:%px on line 1 (here the head itself) with order and
     // compound_mapcount, and its head page's raw rows.
-    folio_snapshot l{.pfn = 0x400, .order = 9, .mapping = mapping_kind::anon, .refcount = 512, .mapcount = 512};
+    folio_snapshot l{
+        .pfn = 0x400, .order = 9, .mapping = mapping_kind::anon, .refcount = 512, .mapcount = 512};
     const auto big = lines(format_dump_page(l, dump_era::v5_7));
     EXPECT_EQ(big[0].substr(0, 44), "page:ffffea0000010000 head:ffffea0000010000 ");
-    EXPECT_EQ(mask(big[0]), "page:<hash> head:<hash> refcount:512 mapcount:1 mapping:<hash> index:0x0 "
-                            "order:9 compound_mapcount: 0");
+    EXPECT_EQ(mask(big[0]),
+              "page:<hash> head:<hash> refcount:512 mapcount:1 mapping:<hash> index:0x0 "
+              "order:9 compound_mapcount: 0");
     EXPECT_EQ(big[2].substr(0, 5), "raw: ");
     EXPECT_EQ(big[4].substr(0, 6), "head: ");
 }
@@ -214,8 +218,13 @@ TEST(FormatDumpPage, SixTwelveLargeHugetlbAndTypes)
 {
     // A PMD hugetlb folio mapped by two processes, pinned once: head: line with the folio's
     // counts; its _mapcount holds the type (PGTY_hugetlb 0xf4), so line 1 says mapcount:0.
-    folio_snapshot h{.pfn = 0x200000, .order = 9, .type = page_type::hugetlb,
-                     .mapping = mapping_kind::file, .refcount = 4, .mapcount = 2, .pincount = 1};
+    folio_snapshot h{.pfn = 0x200000,
+                     .order = 9,
+                     .type = page_type::hugetlb,
+                     .mapping = mapping_kind::file,
+                     .refcount = 4,
+                     .mapcount = 2,
+                     .pincount = 1};
     const auto got = lines(format_dump_page(h, dump_era::v6_12));
     EXPECT_EQ(mask(got[0]), "page: refcount:4 mapcount:0 mapping:<hash> index:0x0 pfn:0x200000");
     EXPECT_EQ(got[1], "head: order:9 mapcount:2 entire_mapcount:2 nr_pages_mapped:0 pincount:1");
@@ -230,7 +239,8 @@ TEST(FormatDumpPage, SixTwelveLargeHugetlbAndTypes)
 
     // zsmalloc has no entry in 6.12's page_type_names[]: %s of NULL.
     folio_snapshot z{.pfn = 0x10, .type = page_type::zsmalloc, .refcount = 1};
-    EXPECT_NE(format_dump_page(z, dump_era::v6_12).find("\npage_type: f6((null))\n"), std::string::npos);
+    EXPECT_NE(format_dump_page(z, dump_era::v6_12).find("\npage_type: f6((null))\n"),
+              std::string::npos);
     // A CMA pageblock: " CMA" after the flags.
     folio_snapshot c{.pfn = 0x10, .refcount = 1};
     c.mt = migratetype::cma;
@@ -262,7 +272,9 @@ TEST(FormatDumpPage, OlderErasByHand)
     // 5.4: refcount:, and an "anon " line of its own.
     const auto v5 = lines(format_dump_page(s, dump_era::v5_4, o));
     ASSERT_GE(v5.size(), 2u);
-    EXPECT_EQ(v5[0], "page:ffffea0004a7d2c0 refcount:2 mapcount:1 mapping:ffff888102b7e401 index:0x7f2b1c6a9");
+    EXPECT_EQ(
+        v5[0],
+        "page:ffffea0004a7d2c0 refcount:2 mapcount:1 mapping:ffff888102b7e401 index:0x7f2b1c6a9");
     EXPECT_EQ(v5[1], "anon ");
     // PageAnon was tested before PageKsm: a KSM page prints "anon " too (fixed with the move
     // to "ksm flags:").

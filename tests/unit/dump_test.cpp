@@ -51,7 +51,8 @@ TEST(DumpData, BlockdevDirtyBuffers)
     EXPECT_EQ(d.ino, 0xfd00001u);
     EXPECT_EQ(d.memcg, 0xffffa0ff82d5a000u);
     ASSERT_TRUE(d.flags);
-    EXPECT_EQ(d.flags->known, (flag_set{pg::referenced, pg::dirty, pg::active, pg::workingset, pg::private_}));
+    EXPECT_EQ(d.flags->known,
+              (flag_set{pg::referenced, pg::dirty, pg::active, pg::workingset, pg::private_}));
     EXPECT_EQ(d.flags->zone, 2u);
     EXPECT_EQ(d.reason, "migration failure");
     // "migration failure": migration holds the isolation reference, caller refs 1.
@@ -117,13 +118,14 @@ TEST(DumpData, PinnedAnon)
 
 TEST(DumpEras, Before5_6CountAndAnonLineWithRawWords)
 {
-    const auto p = parse_dmesg("page:ffffea0004a7d2c0 count:2 mapcount:1 mapping:ffff88812a5c7d01 index:0x7f2b1c6a9\n"
-                               "anon \n"
-                               "flags: 0x17ffffc0080024(uptodate|lru|swapbacked)\n"
-                               "raw: 0017ffffc0080024 ffffea0004a7d288 ffffea0004a7d308 ffff88812a5c7d01\n"
-                               "raw: 00000007f2b1c6a9 0000000000000000 0000000200000000 0000000000000000\n"
-                               "page dumped because: test\n"
-                               "page->mem_cgroup:ffff888129a8e000\n");
+    const auto p = parse_dmesg(
+        "page:ffffea0004a7d2c0 count:2 mapcount:1 mapping:ffff88812a5c7d01 index:0x7f2b1c6a9\n"
+        "anon \n"
+        "flags: 0x17ffffc0080024(uptodate|lru|swapbacked)\n"
+        "raw: 0017ffffc0080024 ffffea0004a7d288 ffffea0004a7d308 ffff88812a5c7d01\n"
+        "raw: 00000007f2b1c6a9 0000000000000000 0000000200000000 0000000000000000\n"
+        "page dumped because: test\n"
+        "page->mem_cgroup:ffff888129a8e000\n");
     ASSERT_TRUE(p.errors.empty());
     ASSERT_EQ(p.dumps.size(), 1u);
     const auto& d = p.dumps[0];
@@ -145,7 +147,8 @@ TEST(DumpEras, Before5_6NullMappingLeavesSwapCacheUnknown)
     // The "count:" era printed the raw page->mapping: NULL is also a shmem page written out to
     // swap cache, so without a flags line swap cache stays unknown; NULL is never anon. A first
     // line alone does not say whether the page is compound: no order, nothing evaluated.
-    const auto p = parse_dmesg("page:ffffea0001000000 count:1 mapcount:0 mapping:          (null) index:0x3\n");
+    const auto p = parse_dmesg(
+        "page:ffffea0001000000 count:1 mapcount:0 mapping:          (null) index:0x3\n");
     ASSERT_TRUE(p.errors.empty());
     const auto& d = p.dumps.at(0);
     EXPECT_TRUE(d.mapping_raw);
@@ -157,13 +160,14 @@ TEST(DumpEras, Before5_6NullMappingLeavesSwapCacheUnknown)
 
 TEST(DumpEras, Rework5_6TailPageOfATHP)
 {
-    const auto p = parse_dmesg("page:ffffea0008e60040 head:ffffea0008e60000 refcount:0 mapcount:1 "
-                               "mapping:0000000021857089 index:0xed order:9 compound_mapcount: 1\n"
-                               "anon flags: 0x17ffe0000010000(head)\n"
-                               "raw: 017ffe0000000000 ffffea0008e60001 ffffea0008e60048 dead000000000400\n"
-                               "raw: 0000000000000000 0000000000000000 00000000ffffffff 0000000000000000\n"
-                               "head: 017ffe0000010036 ffffea0008e58008 ffffea0008e6c008 ffff888457e3f241\n"
-                               "page dumped because: testing dump_page()\n");
+    const auto p =
+        parse_dmesg("page:ffffea0008e60040 head:ffffea0008e60000 refcount:0 mapcount:1 "
+                    "mapping:0000000021857089 index:0xed order:9 compound_mapcount: 1\n"
+                    "anon flags: 0x17ffe0000010000(head)\n"
+                    "raw: 017ffe0000000000 ffffea0008e60001 ffffea0008e60048 dead000000000400\n"
+                    "raw: 0000000000000000 0000000000000000 00000000ffffffff 0000000000000000\n"
+                    "head: 017ffe0000010036 ffffea0008e58008 ffffea0008e6c008 ffff888457e3f241\n"
+                    "page dumped because: testing dump_page()\n");
     ASSERT_TRUE(p.errors.empty()) << p.errors[0].message;
     ASSERT_EQ(p.dumps.size(), 1u);
     const auto& d = p.dumps[0];
@@ -186,12 +190,15 @@ TEST(DumpEras, Later6xWithPfnMemcgAopsDentryAndSuffixes)
 {
     // A locked shmem folio mapped once whose mlock batch entry is still queued:
     // page cache 1 + pte 1 + mlock batch 1 = 3; latest expects 1 + 0 + 1 = 2 -> 1 unexpected.
-    const auto p = parse_dmesg(
-        "[  812.004211] page:00000000c0a5e7f1 refcount:3 mapcount:1 mapping:000000003b5c1ad9 index:0x0 pfn:0x9f83a8\n"
-        "[  812.004219] memcg:ffff0000c2f4b000\n"
-        "[  812.004222] aops:shmem_aops ino:2a dentry name:\"memfd:crosvm_guest\"\n"
-        "[  812.004225] flags: 0x8000000000a0019(locked|uptodate|dirty|swapbacked|unevictable|mlocked|node=0|zone=1|lastcpupid=0xfffff|kasantag=0x0)\n"
-        "[  812.004230] page dumped because: pin test\n");
+    const auto p =
+        parse_dmesg("[  812.004211] page:00000000c0a5e7f1 refcount:3 mapcount:1 "
+                    "mapping:000000003b5c1ad9 index:0x0 pfn:0x9f83a8\n"
+                    "[  812.004219] memcg:ffff0000c2f4b000\n"
+                    "[  812.004222] aops:shmem_aops ino:2a dentry name:\"memfd:crosvm_guest\"\n"
+                    "[  812.004225] flags: "
+                    "0x8000000000a0019(locked|uptodate|dirty|swapbacked|unevictable|mlocked|node=0|"
+                    "zone=1|lastcpupid=0xfffff|kasantag=0x0)\n"
+                    "[  812.004230] page dumped because: pin test\n");
     ASSERT_TRUE(p.errors.empty());
     ASSERT_EQ(p.dumps.size(), 1u);
     const auto& d = p.dumps[0];
@@ -212,10 +219,11 @@ TEST(DumpEras, Folio6_9LargeAnonWithPincountAndAnonExclusive)
     // An order-9 anon folio mapped by 512 PTEs, one page pinned (pincount 1), one more ref:
     // refcount 514; latest expects 0 (not swap cache) + mapcount 512 = 512 -> 2 unexpected:
     // 1 page pin plus 1 more. owner_2 on an anon folio is PG_anon_exclusive, not PG_private_2.
-    const auto p = parse_dmesg("page: refcount:514 mapcount:1 mapping:0000000000000000 index:0x7f00000 pfn:0x120000\n"
-                               "head: order:9 mapcount:512 entire_mapcount:0 nr_pages_mapped:512 pincount:1\n"
-                               "anon flags: 0x17ffffc0020848(uptodate|head|lru|owner_2|swapbacked|node=0|zone=2)\n"
-                               "page dumped because: test\n");
+    const auto p = parse_dmesg(
+        "page: refcount:514 mapcount:1 mapping:0000000000000000 index:0x7f00000 pfn:0x120000\n"
+        "head: order:9 mapcount:512 entire_mapcount:0 nr_pages_mapped:512 pincount:1\n"
+        "anon flags: 0x17ffffc0020848(uptodate|head|lru|owner_2|swapbacked|node=0|zone=2)\n"
+        "page dumped because: test\n");
     ASSERT_TRUE(p.errors.empty());
     const auto& d = p.dumps.at(0);
     EXPECT_TRUE(d.pointer.empty());
@@ -236,11 +244,12 @@ TEST(DumpEras, Folio6_9HugetlbWithPageType)
 {
     // hugetlbfs folio of order 9 mapped once: 1 << 9 + 0 + mapcount 1 = 513 = refcount; the
     // typed-page guard exempts hugetlb: no warning under any 6.16+ set.
-    const auto p = parse_dmesg("page: refcount:513 mapcount:1 mapping:00000000c0ffee00 index:0x0 pfn:0x200000\n"
-                               "head: order:9 mapcount:1 entire_mapcount:1 nr_pages_mapped:0 pincount:0\n"
-                               "aops:hugetlbfs_aops ino:5\n"
-                               "flags: 0xbfffc0000010040(head|node=0|zone=2)\n"
-                               "page_type: f4(hugetlb)\n");
+    const auto p = parse_dmesg(
+        "page: refcount:513 mapcount:1 mapping:00000000c0ffee00 index:0x0 pfn:0x200000\n"
+        "head: order:9 mapcount:1 entire_mapcount:1 nr_pages_mapped:0 pincount:0\n"
+        "aops:hugetlbfs_aops ino:5\n"
+        "flags: 0xbfffc0000010040(head|node=0|zone=2)\n"
+        "page_type: f4(hugetlb)\n");
     ASSERT_TRUE(p.errors.empty());
     const auto e = explain(p.dumps.at(0));
     EXPECT_EQ(e.facts.type, page_type::hugetlb);
@@ -252,9 +261,10 @@ TEST(DumpEras, Folio6_9HugetlbWithPageType)
 
 TEST(DumpEras, SlabPageWarnsUnder6_16AndLater)
 {
-    const auto p = parse_dmesg("page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x300\n"
-                               "flags: 0x200(node=0|zone=2)\n"
-                               "page_type: f5(slab)\n");
+    const auto p =
+        parse_dmesg("page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x300\n"
+                    "flags: 0x200(node=0|zone=2)\n"
+                    "page_type: f5(slab)\n");
     const auto e = explain(p.dumps.at(0));
     EXPECT_EQ(e.facts.type, page_type::slab);
     EXPECT_TRUE(rule(e, "v6_16").warned);
@@ -268,10 +278,11 @@ TEST(DumpEras, ShmemInSwapCacheSplitsV6_16FromV6_19)
     // isolation reference (migration failure): refcount 2 = swap cache 1 + isolation 1.
     // v6_16: non-anon, mapping NULL -> 0: 1 unexpected, the swap cache reference it misses.
     // v6_19: swapcache << 0 = 1 -> 0 unexpected (f183663901f2).
-    const auto p = parse_dmesg("page: refcount:2 mapcount:0 mapping:00000000aa55aa55 index:0x3 pfn:0x400\n"
-                               "aops:swap_aops\n"
-                               "flags: 0x4000000000000408(uptodate|owner_priv_1|swapbacked|node=0|zone=2)\n"
-                               "page dumped because: migration failure\n");
+    const auto p =
+        parse_dmesg("page: refcount:2 mapcount:0 mapping:00000000aa55aa55 index:0x3 pfn:0x400\n"
+                    "aops:swap_aops\n"
+                    "flags: 0x4000000000000408(uptodate|owner_priv_1|swapbacked|node=0|zone=2)\n"
+                    "page dumped because: migration failure\n");
     const auto e = explain(p.dumps.at(0));
     EXPECT_EQ(e.facts.mapping, "swap");
     EXPECT_EQ(e.facts.swapcache, true);
@@ -283,10 +294,11 @@ TEST(DumpEras, CephPrivate2IsNamedAsTheHolder)
 {
     // ceph page cache with PG_private_2 (old name) and its reference, isolated: page cache 1 +
     // private_2 1 + isolation 1 = 3; latest expects 1 -> 1 unexpected: the PG_private_2 one.
-    const auto p = parse_dmesg("page:0000000012345678 refcount:3 mapcount:0 mapping:00000000deadbeef index:0x1 pfn:0x500\n"
-                               "aops:ceph_aops ino:10\n"
-                               "flags: 0x2000(uptodate|lru|private_2|node=0|zone=2)\n"
-                               "page dumped because: migration failure\n");
+    const auto p = parse_dmesg(
+        "page:0000000012345678 refcount:3 mapcount:0 mapping:00000000deadbeef index:0x1 pfn:0x500\n"
+        "aops:ceph_aops ino:10\n"
+        "flags: 0x2000(uptodate|lru|private_2|node=0|zone=2)\n"
+        "page dumped because: migration failure\n");
     const auto e = explain(p.dumps.at(0));
     EXPECT_EQ(e.facts.private_2, true);
     EXPECT_EQ(rule(e, "v6_19").unexpected, 1);
@@ -297,12 +309,14 @@ TEST(DumpEras, CephPrivate2IsNamedAsTheHolder)
 
 TEST(DumpInput, SeveralDumpsWithOtherDmesgLinesInterleaved)
 {
-    const auto p = parse_dmesg("[    1.000] Linux version 6.12.0\n"
-                               "[    2.000] page:0000000011111111 refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x1\n"
-                               "[    2.001] usb 1-1: new high-speed USB device\n"
-                               "[    2.002] flags: 0x0(zone=2)\n"
-                               "<4>page: refcount:7 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x2\r\n"
-                               "kernel: page dumped because: second\n");
+    const auto p =
+        parse_dmesg("[    1.000] Linux version 6.12.0\n"
+                    "[    2.000] page:0000000011111111 refcount:1 mapcount:0 "
+                    "mapping:0000000000000000 index:0x0 pfn:0x1\n"
+                    "[    2.001] usb 1-1: new high-speed USB device\n"
+                    "[    2.002] flags: 0x0(zone=2)\n"
+                    "<4>page: refcount:7 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x2\r\n"
+                    "kernel: page dumped because: second\n");
     ASSERT_TRUE(p.errors.empty());
     // The reason's prefix is not the "<4>" of its first line: read, with a warning.
     ASSERT_EQ(p.warnings.size(), 1u);
@@ -352,10 +366,11 @@ TEST(DumpInput, APoisonedPageTakesOnlyItsRawRowsAndReason)
     // Found by dmesg_fuzzer: a head: line after a poisoned page's first line set a printed
     // order on a dump whose folio says nothing. dump_page prints only the raw rows and the
     // reason for a poisoned page; anything else belongs to no dump.
-    const auto p = parse_dmesg(" page:000003d082008000 is uninitialized and poisoned\n"
-                               " head: order:18 mapcount:1 entire_mapcount:1 nr_pages_mapped:0 pincount:0\n"
-                               " raw: ffffffffffffffff ffffffffffffffff ffffffffffffffff ffffffffffffffff\n"
-                               " page dumped because: VM_BUG_ON_PAGE(PagePoisoned(p))\n");
+    const auto p =
+        parse_dmesg(" page:000003d082008000 is uninitialized and poisoned\n"
+                    " head: order:18 mapcount:1 entire_mapcount:1 nr_pages_mapped:0 pincount:0\n"
+                    " raw: ffffffffffffffff ffffffffffffffff ffffffffffffffff ffffffffffffffff\n"
+                    " page dumped because: VM_BUG_ON_PAGE(PagePoisoned(p))\n");
     ASSERT_EQ(p.dumps.size(), 1u);
     const auto& d = p.dumps[0];
     EXPECT_TRUE(d.poisoned);
@@ -371,7 +386,8 @@ TEST(DumpInput, APrefixWithABracketThatNeverClosesIsLiteralText)
     // Found by dmesg_fuzzer: a '[' with no ']' within 40 characters opened no bracket part, and
     // the literal part then took no characters: the prefix scan never ended.
     const std::string pre = "[  285.1" + std::string(50, 'x') + "93431][T14882] ";
-    const auto p = parse_dmesg(pre + "page: refcount:2 mapcount:0 mapping:0 index:0x0\n" + pre + "flags: 0x0()\n");
+    const auto p = parse_dmesg(pre + "page: refcount:2 mapcount:0 mapping:0 index:0x0\n" + pre +
+                               "flags: 0x0()\n");
     ASSERT_EQ(p.dumps.size(), 1u);
     EXPECT_EQ(p.dumps[0].refcount, 2);
     EXPECT_TRUE(p.dumps[0].flags);
@@ -381,10 +397,14 @@ TEST(DumpInput, APrefixWithABracketThatNeverClosesIsLiteralText)
 TEST(PageRef, WillDeaconsTracepointLines)
 {
     // docs/kernel.md ("dump_page output"): count is the refcount after the change, val the delta, mt=4 MIGRATE_CMA.
-    const auto p = parse_dmesg(
-        "  crosvm_vcpu 2-1234  [002] .....  123.456789: page_ref_mod: pfn=0x9f83a8 flags=locked|uptodate|swapbacked|mlocked count=3 mapcount=0 mapping=00000000f0e9c5fd mt=4 val=1\n"
-        "  crosvm_vcpu 2-1234  [002] .....  123.456799: page_ref_mod_and_test: pfn=0x9f83a8 flags=locked|uptodate|swapbacked|mlocked count=2 mapcount=0 mapping=00000000f0e9c5fd mt=4 val=-1 ret=0\n"
-        "page_ref_set: pfn=0x1 flags= count=x\n");
+    const auto p =
+        parse_dmesg("  crosvm_vcpu 2-1234  [002] .....  123.456789: page_ref_mod: pfn=0x9f83a8 "
+                    "flags=locked|uptodate|swapbacked|mlocked count=3 mapcount=0 "
+                    "mapping=00000000f0e9c5fd mt=4 val=1\n"
+                    "  crosvm_vcpu 2-1234  [002] .....  123.456799: page_ref_mod_and_test: "
+                    "pfn=0x9f83a8 flags=locked|uptodate|swapbacked|mlocked count=2 mapcount=0 "
+                    "mapping=00000000f0e9c5fd mt=4 val=-1 ret=0\n"
+                    "page_ref_set: pfn=0x1 flags= count=x\n");
     ASSERT_EQ(p.page_refs.size(), 2u);
     const auto& a = p.page_refs[0];
     EXPECT_EQ(a.event, "page_ref_mod");

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
+#include <string_view>
 
 #include "test_support.hpp"
 
@@ -200,11 +202,24 @@ TEST(Errors, PinErrors)
                                [](full_folio& x) { unpin_folio(x); });
     expect_refused<full_folio>(f, errc::wrong_state,
                                [](full_folio& x) { try_grab_folio(x, 1, FOLL_GET | FOLL_PIN); });
-    expect_refused<full_folio>(f, errc::wrong_state,
-                               [](full_folio& x) { try_grab_folio(x, 1, FOLL_GET | FOLL_LONGTERM); });
+    expect_refused<full_folio>(f, errc::wrong_state, [](full_folio& x) {
+        try_grab_folio(x, 1, FOLL_GET | FOLL_LONGTERM);
+    });
     folio_put(f);
     expect_refused<full_folio>(f, errc::wrong_state,
                                [](full_folio& x) { try_grab_folio(x, 1, FOLL_PIN); });
+}
+
+// errc_name knows every code: each has its own name, none falls through to "unknown".
+TEST(Errors, EveryCodeHasItsName)
+{
+    std::set<std::string_view> names;
+    for (int i = 0; i <= static_cast<int>(errc::bad_argument); ++i) {
+        const std::string_view name = errc_name(static_cast<errc>(i));
+        EXPECT_NE(name, "unknown") << i;
+        EXPECT_TRUE(names.insert(name).second) << name;
+    }
+    EXPECT_EQ(errc_name(errc::bad_argument), "bad_argument");
 }
 
 } // namespace

@@ -27,7 +27,10 @@ const rule_diff_class& cls(const rule_diff& d, const std::string& name)
     throw std::logic_error("no class " + name);
 }
 
-const rule_set_info& rs(std::string_view n) { return *kernel_rule_registry::find(n); }
+const rule_set_info& rs(std::string_view n)
+{
+    return *kernel_rule_registry::find(n);
+}
 
 TEST(Explore, V6_16AgainstV6_19)
 {
@@ -37,13 +40,11 @@ TEST(Explore, V6_16AgainstV6_19)
     // mapcounts = 12. The 6.17 change: an untagged-test drop counts a movable_ops mapping
     // (4 states) and the typed-page guard warns for zsmalloc (with and without its movable_ops
     // mapping) and table pages (1 state each); slab warns under both.
-    EXPECT_EQ(class_names(d), (std::set<std::string>{
-                                  "non-anon folio, mapping NULL, in swap cache",
-                                  "shmem folio, in swap cache",
-                                  "folio with a movable_ops mapping",
-                                  "zsmalloc page",
-                                  "zsmalloc page with a movable_ops mapping",
-                                  "table page"}));
+    EXPECT_EQ(class_names(d),
+              (std::set<std::string>{"non-anon folio, mapping NULL, in swap cache",
+                                     "shmem folio, in swap cache",
+                                     "folio with a movable_ops mapping", "zsmalloc page",
+                                     "zsmalloc page with a movable_ops mapping", "table page"}));
     EXPECT_EQ(cls(d, "non-anon folio, mapping NULL, in swap cache").count, 4u);
     EXPECT_EQ(cls(d, "shmem folio, in swap cache").count, 12u);
     EXPECT_EQ(cls(d, "folio with a movable_ops mapping").count, 4u);
@@ -73,8 +74,9 @@ TEST(Explore, PreAgainstMigrate6_0IsThePrivate2Narrowing)
     // and no PG_private, 4 orders x 3 mapcounts x PG_owner_2 (PG_mappedtodisk) off or on = 24
     // states, pre_6_0 one higher. PG_owner_2 is its own bit and changes nothing.
     const rule_diff d = diff_rule_sets(rs("pre_6_0"), rs("migrate_6_0"));
-    EXPECT_EQ(class_names(d), (std::set<std::string>{"page-cache folio, PG_private_2",
-                                                     "page-cache folio, PG_private_2, PG_mappedtodisk"}));
+    EXPECT_EQ(class_names(d),
+              (std::set<std::string>{"page-cache folio, PG_private_2",
+                                     "page-cache folio, PG_private_2, PG_mappedtodisk"}));
     EXPECT_EQ(d.disagreements.size(), 24u);
     for (const auto& x : d.disagreements)
         EXPECT_EQ(x.a.expected, x.b.expected + 1);

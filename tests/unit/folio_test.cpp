@@ -13,14 +13,14 @@ namespace {
 TEST(Folio, ShmemFaultReferencesAddUp)
 {
     auto f = alloc();
-    filemap_add_folio(f, shmem_map);        // 2: caller + page cache
-    EXPECT_TRUE(f.test(pg::swapbacked));    // shmem folios are swapbacked
+    filemap_add_folio(f, shmem_map);                    // 2: caller + page cache
+    EXPECT_TRUE(f.test(pg::swapbacked));                // shmem folios are swapbacked
     folio_get(f, batch_holder(batch_kind::lru_add, 0)); // 3
     folio_add_rmap_ptes(f);                             // 3: the caller's reference is the PTE's
     EXPECT_EQ(f.ref_count(), 3);
     EXPECT_EQ(f.ledger().held(holder::caller), 0);
     EXPECT_EQ(f.ledger().held(holder::pte), 1);
-    folio_get(f, batch_holder(batch_kind::mlock, 0));   // 4
+    folio_get(f, batch_holder(batch_kind::mlock, 0)); // 4
     EXPECT_EQ(f.ref_count(), 4);
     EXPECT_EQ(f.mapcount(), 1);
     // ...and once both batches are processed: page cache 1 + pte 1 = 2 =
@@ -79,8 +79,8 @@ TEST(Folio, UncheckedAttributesStructuralHolders)
 {
     // A dump's state: file folio, refcount 3, PG_private, mapcount 0: page cache 1 + private 1,
     // and the third reference is unattributed.
-    auto f = full_folio::unchecked({.pfn = 0x1727813, .flags = {pg::private_},
-                                    .mapping = &ext4_map, .refcount = 3});
+    auto f = full_folio::unchecked(
+        {.pfn = 0x1727813, .flags = {pg::private_}, .mapping = &ext4_map, .refcount = 3});
     EXPECT_EQ(f.ledger().held(holder::page_cache), 1);
     EXPECT_EQ(f.ledger().held(holder::private_), 1);
     EXPECT_EQ(f.ledger().held(holder::unattributed), 1);

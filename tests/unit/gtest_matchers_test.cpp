@@ -13,8 +13,8 @@
 namespace {
 
 using namespace foliorc;
-using foliorc::test::ext4_map;
 using foliorc::test::ceph_map;
+using foliorc::test::ext4_map;
 using foliorc::test::full_folio;
 using foliorc::testing::HasExpectedRefs;
 using foliorc::testing::HasFlags;
@@ -42,20 +42,23 @@ TEST(HasExpectedRefs, PassesAndSaysTheRuleAndTheHolders)
     // migrate_6_0: caller 1 + (mapping ? nr_pages 1 + PG_private 1) = 3.
     EXPECT_THAT(f, HasExpectedRefs<rules::migrate_6_0>(3));
 
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
-                            "Expected: has expected_ref_count 3 under rule set v6_16 (86ebd50224c0");
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
-                            "expected_ref_count<v6_16> is 2, from slab: 0; anon: swapcache<<order; "
-                            "untagged: (mapping!=NULL)<<order + PG_private; + mapcount, with mapping "
-                            "file, order 0 (1 page), not in swap cache, PG_private set, PG_private_2 "
-                            "clear, mapcount 0");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
+        "Expected: has expected_ref_count 3 under rule set v6_16 (86ebd50224c0");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
+        "expected_ref_count<v6_16> is 2, from slab: 0; anon: swapcache<<order; "
+        "untagged: (mapping!=NULL)<<order + PG_private; + mapcount, with mapping "
+        "file, order 0 (1 page), not in swap cache, PG_private set, PG_private_2 "
+        "clear, mapcount 0");
     // The ledger, in holder order: page_cache, private, caller.
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
                             "held by page_cache 1, private 1, caller 1");
     // The folio itself in words, never bytes.
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
-                            "Actual: folio pfn 0x1000 order 0: refcount 3, mapcount 0, mapping file "
-                            "(ext4), flags private");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THAT(f, HasExpectedRefs<rules::v6_16>(3)),
+        "Actual: folio pfn 0x1000 order 0: refcount 3, mapcount 0, mapping file "
+        "(ext4), flags private");
 }
 
 TEST(HasUnexpectedRefs, CountsOnTheSameFootingForEveryRuleSet)
@@ -77,7 +80,8 @@ TEST(HasUnexpectedRefs, WithoutALedgerGuessesTheHolders)
     // A pinned anon page as in the 2020 gup_test dump: 1 mapping + one FOLL_PIN (1024) = 1025,
     // no ledger. v6_19 expects mapcount 1 (anon, not in swap cache), so 1024 are unexpected:
     // one pin's GUP_PIN_COUNTING_BIAS.
-    folio_snapshot s{.pfn = 0x100bcf, .mapping = mapping_kind::anon, .refcount = 1025, .mapcount = 1};
+    folio_snapshot s{
+        .pfn = 0x100bcf, .mapping = mapping_kind::anon, .refcount = 1025, .mapcount = 1};
     s.flags = {pg::uptodate, pg::lru, pg::swapbacked};
     EXPECT_THAT(s, HasUnexpectedRefs<rules::v6_19>(1024));
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(s, HasUnexpectedRefs<rules::v6_19>(0)),
@@ -140,9 +144,10 @@ TEST(MaybeDmaPinned, IsTheKernelsGuess)
                             "refcount 1025 >= GUP_PIN_COUNTING_BIAS 1024");
     // No ledger: the holders are guessed from the 1025 references v6_19 does not expect (no
     // mapping, no mapcount: 0 expected): one pin's bias and one more.
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(s, ::testing::Not(MaybeDmaPinned())),
-                            "no ledger, so the holders are guessed from the state: 1 FOLL_PIN pin "
-                            "(GUP_PIN_COUNTING_BIAS 1024 each on a folio without _pincount); 1 more: ");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THAT(s, ::testing::Not(MaybeDmaPinned())),
+        "no ledger, so the holders are guessed from the state: 1 FOLL_PIN pin "
+        "(GUP_PIN_COUNTING_BIAS 1024 each on a folio without _pincount); 1 more: ");
 }
 
 TEST(MigratesUnder, ChecksTheMigrationRefcount)
@@ -155,10 +160,11 @@ TEST(MigratesUnder, ChecksTheMigrationRefcount)
     EXPECT_THAT(f, ::testing::Not(MigratesUnder<rules::v6_16>()));
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, MigratesUnder<rules::v6_16>()),
                             "Expected: passes the migration refcount check under rule set v6_16");
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, MigratesUnder<rules::v6_16>()),
-                            "folio_migrate_refs_check<v6_16> gives -EAGAIN: migration expects "
-                            "refcount 3 = expected_ref_count 2 + 1 isolation reference, the folio has "
-                            "4 (+1)");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THAT(f, MigratesUnder<rules::v6_16>()),
+        "folio_migrate_refs_check<v6_16> gives -EAGAIN: migration expects "
+        "refcount 3 = expected_ref_count 2 + 1 isolation reference, the folio has "
+        "4 (+1)");
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, MigratesUnder<rules::v6_16>()),
                             "held by page_cache 1, private 1, foll_get 1, caller 1");
 }
@@ -203,7 +209,8 @@ TEST(HasFlags, NamesWhatIsMissing)
     EXPECT_THAT(f, HasFlags(pg::private_));
     EXPECT_THAT(f, HasFlags(flag_set{pg::private_}));
     // Identity order: lru before private.
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasFlags(pg::private_, pg::lru)), "Expected: has flags lru|private");
+    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasFlags(pg::private_, pg::lru)),
+                            "Expected: has flags lru|private");
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasFlags(pg::private_, pg::lru)),
                             "missing lru\n    held by page_cache 1, private 1, caller 1");
 }
@@ -235,9 +242,18 @@ namespace user {
 FOLIORC_GTEST_PRINT_FOLIO(my_folio)
 // Same-named functions of the caller's own: the library's calls are qualified, so ADL on
 // my_folio never picks these.
-inline std::string holders(const my_folio&, int) { return "captured"; }
-inline const my_folio& deref(const my_folio& f) { return f; }
-inline std::string to_string(const my_folio&) { return "captured"; }
+inline std::string holders(const my_folio&, int)
+{
+    return "captured";
+}
+inline const my_folio& deref(const my_folio& f)
+{
+    return f;
+}
+inline std::string to_string(const my_folio&)
+{
+    return "captured";
+}
 } // namespace user
 
 namespace {
@@ -250,9 +266,10 @@ TEST(Matchers, TakeAnyFolioLikeType)
     EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasUnexpectedRefs<rules::v6_19>(0)),
                             "1 unexpected: refcount 2 - expected 1");
     // A caller's type might print as bytes without FOLIORC_GTEST_PRINT_FOLIO: the matcher says it.
-    EXPECT_NONFATAL_FAILURE(EXPECT_THAT(f, HasUnexpectedRefs<rules::v6_19>(0)),
-                            "the folio: folio pfn 0x5 order 0: refcount 2, mapcount 1, mapping anon, "
-                            "flags swapbacked");
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THAT(f, HasUnexpectedRefs<rules::v6_19>(0)),
+        "the folio: folio pfn 0x5 order 0: refcount 2, mapcount 1, mapping anon, "
+        "flags swapbacked");
     EXPECT_EQ(::testing::PrintToString(f),
               "folio pfn 0x5 order 0: refcount 2, mapcount 1, mapping anon, flags swapbacked, zone "
               "Normal, pageblock Movable; holders not recorded (no ledger)");
@@ -260,8 +277,10 @@ TEST(Matchers, TakeAnyFolioLikeType)
 
 // One typed test under every kernel rule set.
 template <class R>
-struct EveryRuleSet : ::testing::Test {};
-TYPED_TEST_SUITE(EveryRuleSet, foliorc::testing::kernel_rule_set_types, foliorc::testing::rule_set_name);
+struct EveryRuleSet : ::testing::Test {
+};
+TYPED_TEST_SUITE(EveryRuleSet, foliorc::testing::kernel_rule_set_types,
+                 foliorc::testing::rule_set_name);
 
 TYPED_TEST(EveryRuleSet, AnExt4FolioHeldByItsCallerMigrates)
 {
@@ -274,8 +293,8 @@ TYPED_TEST(EveryRuleSet, AnExt4FolioHeldByItsCallerMigrates)
 TEST(KernelRuleSetTypes, ListsTheFiveKernelRuleSets)
 {
     using T = foliorc::testing::kernel_rule_set_types;
-    EXPECT_TRUE((std::is_same_v<T, ::testing::Types<rules::pre_6_0, rules::migrate_6_0, rules::v6_16,
-                                                    rules::v6_17, rules::v6_19>>));
+    EXPECT_TRUE((std::is_same_v<T, ::testing::Types<rules::pre_6_0, rules::migrate_6_0,
+                                                    rules::v6_16, rules::v6_17, rules::v6_19>>));
     EXPECT_EQ(foliorc::testing::rule_set_name::GetName<rules::v6_17>(0), "v6_17");
 }
 

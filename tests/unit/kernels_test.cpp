@@ -24,7 +24,8 @@ static_assert(std::is_same_v<kernels::v6_1_192::migrate_rules, rules::migrate_6_
 static_assert(std::is_same_v<kernels::v6_15::policy, drain::lru_flag> &&
                   std::is_same_v<kernels::v6_17::policy, drain::may_be_lru_cached<rules::v6_17>>,
               "98c6d259319e and the rest of the series arrived in 6.17");
-static_assert(kernels::v6_11::era == lru_era::clear_on_add && kernels::v6_17::era == lru_era::classic,
+static_assert(kernels::v6_11::era == lru_era::clear_on_add &&
+                  kernels::v6_17::era == lru_era::classic,
               "33dfe9204f29 in 6.11, reverted (afb99e9f5004) in 6.17");
 static_assert(!kernels::latest::drain_all_local_first, "no released kernel drains locally first");
 static_assert(kernels::mainline::size == 23, "5.18 .. 6.19 and the 2026 mainline");

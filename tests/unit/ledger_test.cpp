@@ -61,7 +61,7 @@ TEST(Ledger, ForEachVisitsEveryHolderOnce)
     auto f = alloc();
     filemap_add_folio(f, ext4_map);
     folio_attach_private(f);
-    folio_get(f);             // a second fault's reference
+    folio_get(f);              // a second fault's reference
     folio_add_rmap_ptes(f, 2); // both become the PTEs'
     int sum = 0, holders = 0;
     f.ledger().for_each([&](holder_id, int n) {

@@ -207,7 +207,7 @@ TEST(Longterm, DeviceCoherentFailureIsEBUSYAndDropsEveryPin)
     const auto r = check_and_migrate_movable_pages_or_folios(s.pofs, s.env);
     EXPECT_EQ(r.ret, -EBUSY);
     EXPECT_EQ(dev.ledger().held(holder::foll_pin), 0);
-    EXPECT_EQ(other.ledger().held(holder::foll_pin), 0);   // pofs_unpin on the error path
+    EXPECT_EQ(other.ledger().held(holder::foll_pin), 0);  // pofs_unpin on the error path
     EXPECT_EQ(other.ledger().held(holder::isolation), 0); // put back
 }
 

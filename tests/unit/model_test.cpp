@@ -141,9 +141,10 @@ TEST(Model, TraceNamesTheKernelFunctions)
     // the PTE's reference. folio_migrate_mapping moves the page cache's reference to the new
     // folio; migrate_folio_done frees the source with the isolation reference.
     const std::vector<std::string_view> want{
-        "folio_alloc", "filemap_add_folio", "folio_add_lru", "mlock_folio", "folio_batch_move_lru",
-        "try_grab_folio", "mlock_folio_batch", "folio_isolate_lru", "unpin_folio", "munlock_folio",
-        "mlock_folio_batch", "try_to_migrate_one", "folio_migrate_mapping", "migrate_folio_done"};
+        "folio_alloc",           "filemap_add_folio", "folio_add_lru",     "mlock_folio",
+        "folio_batch_move_lru",  "try_grab_folio",    "mlock_folio_batch", "folio_isolate_lru",
+        "unpin_folio",           "munlock_folio",     "mlock_folio_batch", "try_to_migrate_one",
+        "folio_migrate_mapping", "migrate_folio_done"};
     EXPECT_EQ(on_x, want);
     // Every event's refcount equals its holders' sum.
     for (const auto& e : s.k.trace().events()) {

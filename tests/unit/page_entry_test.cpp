@@ -61,7 +61,8 @@ struct foliorc::folio_traits<pagesim::page> {
 static_assert(foliorc::page_like<pagesim::page>);
 static_assert(!foliorc::folio_like<pagesim::page>);
 static_assert(foliorc::pofs_entry_traits<pagesim::page*>::is_page);
-static_assert(std::is_same_v<foliorc::pofs_entry_traits<pagesim::page*>::folio_type, pagesim::folio>);
+static_assert(
+    std::is_same_v<foliorc::pofs_entry_traits<pagesim::page*>::folio_type, pagesim::folio>);
 
 namespace {
 using namespace foliorc;

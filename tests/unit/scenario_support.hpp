@@ -26,8 +26,8 @@ struct scenario {
                       zone_type zone = zone_type::normal, page_type t = page_type::none)
     {
         const std::uint64_t pfn = 0x10000 + pfn_stride * folios.size();
-        return folios.emplace_back(full_folio::state{
-            .pfn = pfn, .order = order, .type = t, .zone = zone, .mt = mt});
+        return folios.emplace_back(
+            full_folio::state{.pfn = pfn, .order = order, .type = t, .zone = zone, .mt = mt});
     }
     // A write fault on a mapping by CPU `cpu`: page cache (file) or anon rmap, one PTE per page,
     // onto cpu's lru_add batch; the fault's references (folio_ref_add of nr_pages - 1 on a large

@@ -212,7 +212,8 @@ TEST(GoldenTrace, PkvmSequenceMigratesTheMlockedFolio)
     for (const auto& e : k.trace().events()) {
         if (e.folio == x && e.event == "mlock_folio_batch" && e.refcount == 1026) {
             EXPECT_EQ(e.cpu, 0u);
-        } else if (e.folio == x && (e.event == "try_grab_folio" || e.event == "folio_isolate_lru")) {
+        } else if (e.folio == x &&
+                   (e.event == "try_grab_folio" || e.event == "folio_isolate_lru")) {
             EXPECT_EQ(e.cpu, 1u);
         }
     }

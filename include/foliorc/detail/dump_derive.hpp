@@ -44,14 +44,18 @@ inline std::optional<raw_layout> decode_layout(const page_dump& d)
             if (l.mapcount >= w.size())
                 return false;
             const std::uint64_t x = w[l.mapcount];
-            const auto hi = std::int32_t(std::uint32_t(x >> 32)), lo = std::int32_t(std::uint32_t(x));
+            const auto hi = std::int32_t(std::uint32_t(x >> 32)),
+                       lo = std::int32_t(std::uint32_t(x));
             const int ref = l.big_endian ? lo : hi, map = l.big_endian ? hi : lo;
-            return ref == *d.refcount && (!d.page_mapcount || *d.page_mapcount == 0 || map + 1 == *d.page_mapcount);
+            return ref == *d.refcount &&
+                   (!d.page_mapcount || *d.page_mapcount == 0 || map + 1 == *d.page_mapcount);
         }
         if (l.refcount >= w.size())
             return false;
-        const auto ref = std::int32_t(std::uint32_t(w[l.refcount])), map = std::int32_t(std::uint32_t(w[l.mapcount]));
-        return ref == *d.refcount && (!d.page_mapcount || *d.page_mapcount == 0 || map + 1 == *d.page_mapcount);
+        const auto ref = std::int32_t(std::uint32_t(w[l.refcount])),
+                   map = std::int32_t(std::uint32_t(w[l.mapcount]));
+        return ref == *d.refcount &&
+               (!d.page_mapcount || *d.page_mapcount == 0 || map + 1 == *d.page_mapcount);
     };
     const raw_layout cand[] = {
         b64 ? a64 : a32,
@@ -87,12 +91,14 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
         // The kernel says the page and its folio did not hold still while it dumped them: the
         // folio's order, counts and mapping are not a faithful snapshot, and the page may be a
         // tail whose own words (a label among them) overlay the folio's fields.
-        f.missing.emplace_back("everything the folio holds: the kernel printed 'page does not match folio'");
+        f.missing.emplace_back(
+            "everything the folio holds: the kernel printed 'page does not match folio'");
         return;
     }
     const auto layout = decode_layout(d);
     const bool b64 = d.raw.word_bits == 64;
-    const auto word_at = [](const std::vector<std::uint64_t>& w, std::size_t i) -> std::optional<std::uint64_t> {
+    const auto word_at = [](const std::vector<std::uint64_t>& w,
+                            std::size_t i) -> std::optional<std::uint64_t> {
         return i < w.size() ? std::optional<std::uint64_t>(w[i]) : std::nullopt;
     };
 
@@ -102,21 +108,24 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
     if (!d.page_type_text.empty()) {
         const std::string_view t = d.page_type_text;
         const std::size_t lp = t.find('('), rp = t.rfind(')');
-        const std::string_view name = lp != std::string_view::npos && rp != std::string_view::npos && rp > lp
-                                          ? t.substr(lp + 1, rp - lp - 1)
-                                          : std::string_view{};
+        const std::string_view name =
+            lp != std::string_view::npos && rp != std::string_view::npos && rp > lp
+                ? t.substr(lp + 1, rp - lp - 1)
+                : std::string_view{};
         if (!name.empty()) {
             f.typed = true;
             f.type = parse_page_type(name);
             if (!f.type)
-                f.missing.emplace_back("page type '" + std::string(name) + "' is not one foliorc models");
+                f.missing.emplace_back("page type '" + std::string(name) +
+                                       "' is not one foliorc models");
         }
     }
     if (!f.typed && named("slab")) { // PG_slab, before slab became a page type (6.7)
         f.typed = true;
         f.type = page_type::slab;
     }
-    if (!f.typed && d.page_mapcount && *d.page_mapcount == -128) { // PageBuddy: page_type 0xffffff7f
+    if (!f.typed && d.page_mapcount &&
+        *d.page_mapcount == -128) { // PageBuddy: page_type 0xffffff7f
         f.typed = true;
         f.type = page_type::buddy;
     }
@@ -125,17 +134,19 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
         f.type = page_type::none;
 
     // ---- head or tail ----
-    const bool compound_seen = named("head") || named("tail") || named("compound") || named("compound_head") ||
-                               named("compound_tail") || d.compound_mapcount || !d.head_pointer.empty() ||
-                               d.order || !d.raw.head.empty();
+    const bool compound_seen = named("head") || named("tail") || named("compound") ||
+                               named("compound_head") || named("compound_tail") ||
+                               d.compound_mapcount || !d.head_pointer.empty() || d.order ||
+                               !d.raw.head.empty();
     if (named("tail") || named("compound_tail")) {
         f.tail = true;
     } else if (!d.head_pointer.empty() && !d.pointer.empty()) {
         f.tail = d.head_pointer != d.pointer; // 5.6 - 6.8 print both, hashed the same way
-    } else if (layout && layout->compound_head && word_at(d.raw.page, 1) && (*word_at(d.raw.page, 1) & 1)) {
+    } else if (layout && layout->compound_head && word_at(d.raw.page, 1) &&
+               (*word_at(d.raw.page, 1) & 1)) {
         f.tail = true; // compound_head with bit 0
-    } else if (d.era == dump_layout::folio && d.raw.page_complete && d.raw.head_complete && !d.raw.page.empty() &&
-               d.raw.head.size() >= d.raw.page.size()) {
+    } else if (d.era == dump_layout::folio && d.raw.page_complete && d.raw.head_complete &&
+               !d.raw.page.empty() && d.raw.head.size() >= d.raw.page.size()) {
         f.tail = !std::equal(d.raw.page.begin(), d.raw.page.end(), d.raw.head.begin());
     } else if (named("head") || (layout && layout->compound_head && word_at(d.raw.page, 1))) {
         f.tail = false;
@@ -148,12 +159,15 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
     if (d.order) {
         f.order = d.order;
     } else if (f.tail == true) {
-        f.missing.emplace_back("folio order: a tail page, and this dump does not print the folio's order");
+        f.missing.emplace_back(
+            "folio order: a tail page, and this dump does not print the folio's order");
     } else if (body_seen && !compound_seen) {
         f.order = 0; // nothing says compound where a compound page would say so
     } else {
-        f.missing.emplace_back(compound_seen ? "folio order: a compound page whose order this dump does not print"
-                                             : "folio order: the dump stops before saying whether the page is compound");
+        f.missing.emplace_back(
+            compound_seen
+                ? "folio order: a compound page whose order this dump does not print"
+                : "folio order: the dump stops before saying whether the page is compound");
     }
 
     // ---- the mapping word of the raw rows ----
@@ -181,9 +195,11 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
         f.anon = (*d.mapping & 1) != 0;
         f.ksm = (*d.mapping & 3) == 3;
     } else if (d.era == dump_layout::refcount && d.mapping_raw && d.mapping && (*d.mapping & 1)) {
-        f.anon = true; // 5.2 - 5.5 printed page->mapping raw; 5.6+ print page_mapping(), never tagged
+        f.anon =
+            true; // 5.2 - 5.5 printed page->mapping raw; 5.6+ print page_mapping(), never tagged
         f.ksm = (*d.mapping & 3) == 3;
-    } else if (d.era != dump_layout::count && d.era != dump_layout::page_flags && (d.flags || !d.aops.empty())) {
+    } else if (d.era != dump_layout::count && d.era != dump_layout::page_flags &&
+               (d.flags || !d.aops.empty())) {
         f.anon = f.ksm = false; // since ~5.2 an anon or KSM page says so before its flags
     }
 
@@ -194,13 +210,14 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
     } else if (d.aops == "swap_aops") {
         f.swapcache = true;
     } else if (d.flags && (f.tail != true || flags_are_folios)) {
-        const bool sc = named("swapcache") || named("owner_priv_1") || d.flags->known.test(pg::owner_priv_1);
+        const bool sc =
+            named("swapcache") || named("owner_priv_1") || d.flags->known.test(pg::owner_priv_1);
         f.swapcache = sc && (named("swapbacked") || d.flags->known.test(pg::swapbacked));
     }
 
     // ---- the folio's counts ----
-    const bool counts_are_heads =
-        d.era == dump_layout::head_on_line1 || d.era == dump_layout::head_line || d.era == dump_layout::folio;
+    const bool counts_are_heads = d.era == dump_layout::head_on_line1 ||
+                                  d.era == dump_layout::head_line || d.era == dump_layout::folio;
     if (f.tail == true && !counts_are_heads)
         f.missing.emplace_back("folio refcount: this era prints the tail page's own count");
     else
@@ -215,12 +232,14 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
         else if (d.page_mapcount && *d.page_mapcount >= 0)
             f.mapcount = d.page_mapcount;
         else if (d.page_mapcount)
-            f.missing.emplace_back("folio mapcount: the printed mapcount " + std::to_string(*d.page_mapcount) +
+            f.missing.emplace_back("folio mapcount: the printed mapcount " +
+                                   std::to_string(*d.page_mapcount) +
                                    " is not a count of mappings (a corrupted struct page)");
         else
             f.missing.emplace_back("folio mapcount: not printed");
     } else if (!f.order || *f.order > 0 || f.tail == true) {
-        f.missing.emplace_back("folio mapcount: this dump does not print the whole folio's mapcount");
+        f.missing.emplace_back(
+            "folio mapcount: this dump does not print the whole folio's mapcount");
     }
     f.pincount = d.pincount ? d.pincount : d.compound_pincount;
 }

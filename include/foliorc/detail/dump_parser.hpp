@@ -20,10 +20,11 @@
 namespace foliorc::detail::dump {
 
 inline constexpr std::array<std::string_view, 9> line1_keys{
-    "refcount", "count", "mapcount", "mapping", "index", "pfn", "compound_mapcount", "compound_pincount", "head"};
+    "refcount",          "count", "mapcount", "mapping", "index", "pfn", "compound_mapcount",
+    "compound_pincount", "head"};
 inline constexpr std::array<std::string_view, 8> head_keys{
-    "order", "compound_mapcount", "compound_pincount", "subpages_mapcount",
-    "mapcount", "entire_mapcount", "nr_pages_mapped", "pincount"};
+    "order",    "compound_mapcount", "compound_pincount", "subpages_mapcount",
+    "mapcount", "entire_mapcount",   "nr_pages_mapped",   "pincount"};
 
 template <std::size_t N>
 bool one_of(std::string_view k, const std::array<std::string_view, N>& set) noexcept
@@ -78,7 +79,19 @@ public:
     }
 
 private:
-    enum class kind : std::uint8_t { none, line1, head_line, head_row, raw_row, reason, memcg, aops, label, flags, page_type };
+    enum class kind : std::uint8_t {
+        none,
+        line1,
+        head_line,
+        head_row,
+        raw_row,
+        reason,
+        memcg,
+        aops,
+        label,
+        flags,
+        page_type
+    };
 
     std::vector<std::string_view> lines_;
     dump_parse_result result_;
@@ -91,13 +104,20 @@ private:
     bool body_seen_ = false; // a line describing the page besides line 1 and the reason
     std::size_t mapping_digits_ = 0;
 
-    void diag(std::vector<parse_error>& to, const logical_line& l, std::size_t pos, std::string msg)
+    void diag(std::vector<parse_error>& to, const logical_line& l, std::size_t pos,
+              const std::string& msg)
     {
         const auto [ln, col] = l.where(pos);
-        to.push_back({ln, col, std::move(msg)});
+        to.push_back({ln, col, msg});
     }
-    void error(const logical_line& l, std::size_t pos, std::string msg) { diag(result_.errors, l, pos, std::move(msg)); }
-    void warning(const logical_line& l, std::size_t pos, std::string msg) { diag(result_.warnings, l, pos, std::move(msg)); }
+    void error(const logical_line& l, std::size_t pos, const std::string& msg)
+    {
+        diag(result_.errors, l, pos, msg);
+    }
+    void warning(const logical_line& l, std::size_t pos, const std::string& msg)
+    {
+        diag(result_.warnings, l, pos, msg);
+    }
 
     void finish()
     {
@@ -145,7 +165,8 @@ private:
     std::optional<std::size_t> first_line_at(std::size_t i) const
     {
         const std::string_view line = lines_[i];
-        for (std::size_t p = line.find("page:"); p != std::string_view::npos; p = line.find("page:", p + 1)) {
+        for (std::size_t p = line.find("page:"); p != std::string_view::npos;
+             p = line.find("page:", p + 1)) {
             if (p > 0) {
                 const char b = line[p - 1];
                 if (!(is_space(b) || b == ']' || b == '>' || b == ':' || b == ')'))
@@ -217,7 +238,8 @@ private:
             std::string_view val = t.substr(c + 1);
             std::size_t at = toks[i].offset + c + 1;
             // "compound_mapcount: 1", "mapping:          (null)": the value is the next token.
-            if (val.empty() && i + 1 < toks.size() && toks[i + 1].text.find(':') == std::string_view::npos) {
+            if (val.empty() && i + 1 < toks.size() &&
+                toks[i + 1].text.find(':') == std::string_view::npos) {
                 ++i;
                 val = toks[i].text;
                 at = toks[i].offset;
@@ -265,8 +287,8 @@ private:
     }
 
     template <class T>
-    bool read(const logical_line& l, std::string_view val, std::size_t at, int base, std::string_view key,
-              std::optional<T>& out)
+    bool read(const logical_line& l, std::string_view val, std::size_t at, int base,
+              std::string_view key, std::optional<T>& out)
     {
         if (base == 16 && val == "(null)") {
             out = 0;
@@ -276,14 +298,15 @@ private:
             out = v;
             return true;
         }
-        error(l, at, "'" + std::string(key) + ":' needs a " + (base == 16 ? "hex" : "decimal") + " number, got '" +
-                         std::string(val) + "'");
+        error(l, at,
+              "'" + std::string(key) + ":' needs a " + (base == 16 ? "hex" : "decimal") +
+                  " number, got '" + std::string(val) + "'");
         return false;
     }
     // A field whose loss leaves the rest of the dump readable: a warning.
     template <class T>
-    bool read_or_warn(const logical_line& l, std::string_view val, std::size_t at, int base, std::string_view key,
-                      std::optional<T>& out)
+    bool read_or_warn(const logical_line& l, std::string_view val, std::size_t at, int base,
+                      std::string_view key, std::optional<T>& out)
     {
         const std::size_t n = result_.errors.size();
         if (read(l, val, at, base, key, out))
@@ -292,8 +315,8 @@ private:
         result_.errors.resize(n);
         return false;
     }
-    void read_order(const logical_line& l, std::string_view val, std::size_t at, std::string_view key,
-                    std::optional<unsigned>& out)
+    void read_order(const logical_line& l, std::string_view val, std::size_t at,
+                    std::string_view key, std::optional<unsigned>& out)
     {
         std::optional<int> v;
         if (!read_or_warn(l, val, at, 10, key, v))
@@ -319,14 +342,15 @@ private:
             return kind::raw_row;
         if (starts_with(b, "page dumped because:"))
             return kind::reason;
-        if (starts_with(b, "memcg:") || starts_with(b, "page->mem_cgroup:") || starts_with(b, "pages's memcg:"))
+        if (starts_with(b, "memcg:") || starts_with(b, "page->mem_cgroup:") ||
+            starts_with(b, "pages's memcg:"))
             return kind::memcg;
         if (starts_with(b, "aops:"))
             return kind::aops;
         if (const auto t = trim(b); t == "anon" || t == "ksm")
             return kind::label;
-        if (starts_with(b, "flags:") || starts_with(b, "anon flags:") || starts_with(b, "ksm flags:") ||
-            starts_with(b, "page flags:"))
+        if (starts_with(b, "flags:") || starts_with(b, "anon flags:") ||
+            starts_with(b, "ksm flags:") || starts_with(b, "page flags:"))
             return kind::flags;
         if (starts_with(b, "page_type:"))
             return kind::page_type;
@@ -356,8 +380,9 @@ private:
         logical_line l;
         l.append(body, i + 1, at, "");
         if (!m.full)
-            warning(l, 0, "a dump_page line whose prefix differs from the dump's first line (line " +
-                              std::to_string(cur_->line) + "); read as part of that dump");
+            warning(l, 0,
+                    "a dump_page line whose prefix differs from the dump's first line (line " +
+                        std::to_string(cur_->line) + "); read as part of that dump");
         i = join(i, k, l);
         handle(k, l);
         return i;
@@ -394,7 +419,8 @@ private:
             if (!t.empty() && t.back() == ':' && first.find(':') == std::string_view::npos)
                 return ""; // "mapping:" / "0000000000000000 index:0x0"
             const std::string_view key = key_of(first);
-            const bool known = k == kind::line1 ? one_of(key, line1_keys) && key != "head" : one_of(key, head_keys);
+            const bool known = k == kind::line1 ? one_of(key, line1_keys) && key != "head"
+                                                : one_of(key, head_keys);
             if (!key.empty() && known && !has_key(text, key))
                 return " ";
             return "-";
@@ -423,12 +449,12 @@ private:
                 digits = tk.text.size();
             }
             const std::size_t per_row = digits == 8 ? 8 : 4;
-            return !more.empty() && have.size() + more.size() <= per_row && have.size() < per_row ? " " : "-";
+            return !more.empty() && have.size() + more.size() <= per_row && have.size() < per_row
+                       ? " "
+                       : "-";
         }
-        case kind::reason:
-            return t == "page dumped because:" ? " " : "-";
-        default:
-            return "-";
+        case kind::reason: return t == "page dumped because:" ? " " : "-";
+        default: return "-";
         }
     }
 
@@ -476,8 +502,7 @@ private:
             d.page_type_text = std::string(trim(b.substr(10)));
             body_seen_ = true;
             break;
-        default:
-            break;
+        default: break;
         }
     }
 
@@ -518,7 +543,8 @@ private:
         }
     }
 
-    void row(const logical_line& l, std::size_t skip, std::vector<std::uint64_t>& words, bool& complete)
+    void row(const logical_line& l, std::size_t skip, std::vector<std::uint64_t>& words,
+             bool& complete)
     {
         dump_raw_rows& r = cur_->raw;
         const auto toks = tokens(std::string_view(l.text).substr(skip), skip);
@@ -530,8 +556,10 @@ private:
         for (const auto& tk : toks) {
             if (!hex_word(tk.text)) {
                 complete = false;
-                warning(l, tk.offset, "raw row word '" + std::string(tk.text) +
-                                          "' is not 8 or 16 hex digits (truncated or elided); the row is not read");
+                warning(
+                    l, tk.offset,
+                    "raw row word '" + std::string(tk.text) +
+                        "' is not 8 or 16 hex digits (truncated or elided); the row is not read");
                 return;
             }
         }
@@ -647,7 +675,8 @@ private:
             return false;
         const std::string_view rest = line.substr(p);
         const std::size_t colon = rest.find(": ");
-        if (colon == std::string_view::npos || colon >= 40 || rest.substr(0, colon).find(' ') != std::string_view::npos)
+        if (colon >= 40 || // npos included: no ": " at all
+            rest.substr(0, colon).find(' ') != std::string_view::npos)
             return false;
         logical_line l;
         l.append(rest.substr(colon + 2), i + 1, p + colon + 2, "");

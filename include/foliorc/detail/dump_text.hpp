@@ -13,15 +13,26 @@
 #include <utility>
 #include <vector>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc::detail::dump {
 
-inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
-inline bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
+inline bool starts_with(std::string_view s, std::string_view p) noexcept
+{
+    return s.substr(0, p.size()) == p;
+}
+inline bool is_space(char c) noexcept
+{
+    return c == ' ' || c == '\t';
+}
 inline bool is_hex(char c) noexcept
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) noexcept
+{
+    return c >= '0' && c <= '9';
+}
 
 inline std::string_view trim_left(std::string_view s) noexcept
 {
@@ -113,7 +124,8 @@ public:
             } else if (k != std::string_view::npos && i <= k && syslog_start(p, i, k)) {
                 i = k + 7;
                 add(kind::syslog);
-            } else if (c == '[' && p.find(']', i) != std::string_view::npos && p.find(']', i) - i <= 40) {
+            } else if (c == '[' && p.find(']', i) != std::string_view::npos &&
+                       p.find(']', i) - i <= 40) {
                 i = p.find(']', i) + 1;
                 add(kind::bracket);
             } else if (c == '<' && level_end(p, i)) {
@@ -123,7 +135,8 @@ public:
                 ++i;
                 add_literal(">");
             } else {
-                const std::size_t s = i++; // at least one character: a '[' or '<' that opens nothing
+                const std::size_t s =
+                    i++; // at least one character: a '[' or '<' that opens nothing
                 while (i < p.size() && !is_space(p[i]) && p[i] != '>' && p[i] != '[' && p[i] != '<')
                     ++i;
                 add_literal(p.substr(s, i - s));
@@ -196,7 +209,10 @@ private:
     void add(kind k) { parts_.push_back({k, {}}); }
     // Digits with ':', '.', '-' ("1404", "01-01", "12:00:00.000"): a counter or a time, which
     // changes from line to line; any such run matches.
-    static bool numberish(char c) noexcept { return is_digit(c) || c == ':' || c == '.' || c == '-'; }
+    static bool numberish(char c) noexcept
+    {
+        return is_digit(c) || c == ':' || c == '.' || c == '-';
+    }
     static bool numberish(std::string_view t) noexcept
     {
         if (t.empty() || !is_digit(t.front()))

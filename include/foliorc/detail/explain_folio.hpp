@@ -21,8 +21,8 @@ namespace foliorc {
 
 // explain()'s answer for a live folio: the dump explanation plus, with a ledger, every holder.
 struct folio_explanation : dump_explanation {
-    bool holders_exact = false;                      // from a ledger, not guessed
-    std::vector<std::pair<holder_id, int>> holders;  // every holder (with a ledger)
+    bool holders_exact = false;                                // from a ledger, not guessed
+    std::vector<std::pair<holder_id, int>> holders;            // every holder (with a ledger)
     std::vector<std::pair<holder_id, int>> unexpected_holders; // those the latest rules do not
                                                                // count, the caller's aside
 };
@@ -65,8 +65,11 @@ dump_facts facts_of_folio(const F& f)
     if (foliorc::folio_has_pincount(f))
         d.pincount = foliorc::folio_pincount(f);
     d.zone = foliorc::folio_zone(f);
-    d.mapping = *d.ksm ? "ksm" : *d.anon ? "anon" : *d.swapcache ? "swap"
-                : foliorc::folio_raw_mapping(f) == mapping_kind::file ? "file" : "none";
+    d.mapping = *d.ksm                                                ? "ksm"
+                : *d.anon                                             ? "anon"
+                : *d.swapcache                                        ? "swap"
+                : foliorc::folio_raw_mapping(f) == mapping_kind::file ? "file"
+                                                                      : "none";
     return d;
 }
 
@@ -90,7 +93,7 @@ constexpr bool counted_by_latest(const F& f, holder h)
 // caller's reference excluded, mapcount included), the unexpected references (refcount -
 // expected - caller_refs), and who holds them: exactly, from the ledger, when the folio has one.
 template <class Registry = kernel_rule_registry, folio_like F>
-folio_explanation explain(const F& f, int caller_refs = 0)
+[[nodiscard]] folio_explanation explain(const F& f, int caller_refs = 0)
 {
     folio_explanation e;
     e.facts = foliorc::facts_of_folio(f);
@@ -106,17 +109,19 @@ folio_explanation explain(const F& f, int caller_refs = 0)
         x.warned = v.warned;
         e.rules.push_back(x);
     }
-    const auto it = std::find_if(e.rules.begin(), e.rules.end(),
-                                 [](const rule_explanation& x) { return x.rule == rules::latest::name; });
+    const auto it = std::find_if(e.rules.begin(), e.rules.end(), [](const rule_explanation& x) {
+        return x.rule == rules::latest::name;
+    });
     const rule_explanation& latest = it != e.rules.end() ? *it : e.rules.back();
     if constexpr (basic_folio_type<F>) {
         if constexpr (F::ledger_type::tracks) {
             e.holders_exact = true;
             // The declared caller's references are its own (holder::caller), else an isolation
             // (migration holds one while it dumps): those are not unexpected.
-            int budget_caller = std::min(std::max(caller_refs, 0), f.ledger().held_kind(holder::caller));
-            int budget_isolation =
-                std::min(std::max(caller_refs, 0) - budget_caller, f.ledger().held_kind(holder::isolation));
+            int budget_caller =
+                std::min(std::max(caller_refs, 0), f.ledger().held_kind(holder::caller));
+            int budget_isolation = std::min(std::max(caller_refs, 0) - budget_caller,
+                                            f.ledger().held_kind(holder::isolation));
             f.ledger().for_each([&](holder_id h, int n) {
                 e.holders.emplace_back(h, n);
                 if (foliorc::detail::counted_by_latest(f, h.kind))
@@ -170,7 +175,8 @@ inline std::ostream& operator<<(std::ostream& os, const dump_facts& f)
     os << ", mapping " << f.mapping;
     if (f.flags) {
         os << ", flags ";
-        foliorc::detail::print::flags(os, *f.flags, f.anon.value_or(false), f.flags->test(pg::swapbacked));
+        foliorc::detail::print::flags(os, *f.flags, f.anon.value_or(false),
+                                      f.flags->test(pg::swapbacked));
     } else {
         os << ", flags not shown";
     }
@@ -203,7 +209,8 @@ inline std::ostream& operator<<(std::ostream& os, const folio_explanation& e)
         if (e.holders.empty())
             os << " nobody";
         for (std::size_t i = 0; i < e.holders.size(); ++i)
-            os << (i ? ", " : " ") << foliorc::describe(e.holders[i].first) << ' ' << e.holders[i].second;
+            os << (i ? ", " : " ") << foliorc::describe(e.holders[i].first) << ' '
+               << e.holders[i].second;
         os << "\n  unexpected under " << rules::latest::name << ':';
         if (e.unexpected_holders.empty())
             os << " nothing";

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include <foliorc/config.hpp>
+
 namespace foliorc::detail {
 
 template <class... Ts>

@@ -37,15 +37,21 @@
 #include <foliorc/rules.hpp>
 
 // PrintTo for a caller's own folio_like type; use it in the namespace of that type.
-#define FOLIORC_GTEST_PRINT_FOLIO(...)                                                              \
-    inline void PrintTo(const __VA_ARGS__& folio_, std::ostream* os_) { ::foliorc::print(*os_, folio_); }
+#define FOLIORC_GTEST_PRINT_FOLIO(...)                                                             \
+    inline void PrintTo(const __VA_ARGS__& folio_, std::ostream* os_)                              \
+    {                                                                                              \
+        ::foliorc::print(*os_, folio_);                                                            \
+    }
 
 namespace foliorc {
 
 // ---- PrintTo for every public type (gtest prefers PrintTo to operator<<) ----
 
 #define FOLIORC_DETAIL_PRINT_TO(...)                                                               \
-    inline void PrintTo(const __VA_ARGS__& v, std::ostream* os) { *os << v; }
+    inline void PrintTo(const __VA_ARGS__& v, std::ostream* os)                                    \
+    {                                                                                              \
+        *os << v;                                                                                  \
+    }
 FOLIORC_DETAIL_PRINT_TO(pg)
 FOLIORC_DETAIL_PRINT_TO(flag_set)
 FOLIORC_DETAIL_PRINT_TO(page_type)
@@ -115,8 +121,14 @@ void PrintTo(basic_folio<R, M, L>* f, std::ostream* os)
 {
     foliorc::detail::print_folio_pointer<basic_folio<R, M, L>>(f, os);
 }
-inline void PrintTo(const folio_snapshot* f, std::ostream* os) { foliorc::detail::print_folio_pointer(f, os); }
-inline void PrintTo(folio_snapshot* f, std::ostream* os) { foliorc::detail::print_folio_pointer<folio_snapshot>(f, os); }
+inline void PrintTo(const folio_snapshot* f, std::ostream* os)
+{
+    foliorc::detail::print_folio_pointer(f, os);
+}
+inline void PrintTo(folio_snapshot* f, std::ostream* os)
+{
+    foliorc::detail::print_folio_pointer<folio_snapshot>(f, os);
+}
 template <class P>
 void PrintTo(const basic_mapping<P>& m, std::ostream* os)
 {
@@ -178,7 +190,8 @@ constexpr const auto& deref(const T& v)
 }
 
 template <class T>
-using folio_of = std::remove_cvref_t<decltype(foliorc::testing::detail::deref(std::declval<const T&>()))>;
+using folio_of =
+    std::remove_cvref_t<decltype(foliorc::testing::detail::deref(std::declval<const T&>()))>;
 
 // What the rules read, in words: "mapping file, order 0 (1 page), PG_private set, PG_private_2
 // clear, not in swap cache, mapcount 0".
@@ -189,8 +202,8 @@ std::string rule_inputs(const F& f)
     s << "mapping " << mapping_kind_name(foliorc::folio_raw_mapping(f)) << ", order "
       << foliorc::folio_order(f) << " (" << foliorc::folio_nr_pages(f)
       << (foliorc::folio_nr_pages(f) == 1 ? " page), " : " pages), ")
-      << (foliorc::folio_test_swapcache(f) ? "in swap cache" : "not in swap cache") << ", PG_private "
-      << (foliorc::folio_test_private(f) ? "set" : "clear") << ", PG_private_2 "
+      << (foliorc::folio_test_swapcache(f) ? "in swap cache" : "not in swap cache")
+      << ", PG_private " << (foliorc::folio_test_private(f) ? "set" : "clear") << ", PG_private_2 "
       << (foliorc::folio_test_private_2(f) ? "set" : "clear") << ", mapcount "
       << foliorc::folio_mapcount(f);
     if (foliorc::page_has_type(f))
@@ -236,8 +249,8 @@ void why(std::ostream& os, const F& f)
 {
     warning_recorder w;
     const int e = foliorc::expected_ref_count<R>(f, w);
-    os << "expected_ref_count<" << R::name << "> is " << e << ", from " << R::summary
-       << ", with " << foliorc::testing::detail::rule_inputs(f);
+    os << "expected_ref_count<" << R::name << "> is " << e << ", from " << R::summary << ", with "
+       << foliorc::testing::detail::rule_inputs(f);
     if (w.count)
         os << "; the kernel would warn instead: " << w.last.condition;
     os << (R::includes_caller_ref ? " (the caller's reference included, mapcount not counted)"
@@ -393,7 +406,10 @@ struct maybe_dma_pinned : base<maybe_dma_pinned> {
         os << "\n    " << foliorc::testing::detail::holders(f);
         return p;
     }
-    void DescribeTo(std::ostream* os) const { *os << "is maybe DMA-pinned (folio_maybe_dma_pinned)"; }
+    void DescribeTo(std::ostream* os) const
+    {
+        *os << "is maybe DMA-pinned (folio_maybe_dma_pinned)";
+    }
     void DescribeNegationTo(std::ostream* os) const
     {
         *os << "is not maybe DMA-pinned (folio_maybe_dma_pinned is false)";
@@ -411,14 +427,16 @@ struct migrates_under : base<migrates_under<R>> {
         os << "folio_migrate_refs_check<" << R::name << "> gives " << (ret == 0 ? "0" : "-EAGAIN")
            << ": migration expects refcount " << want << " = expected_ref_count "
            << foliorc::expected_ref_count<R>(f)
-           << (R::includes_caller_ref ? " (the isolation reference included)" : " + 1 isolation reference")
+           << (R::includes_caller_ref ? " (the isolation reference included)"
+                                      : " + 1 isolation reference")
            << ", the folio has " << refs;
         if (refs != want)
             os << " (" << (refs > want ? "+" : "") << refs - want << ')';
         os << "; ";
         foliorc::testing::detail::why<R>(os, f);
         if (R::counts_mapcount && foliorc::folio_mapcount(f))
-            os << "; note: the folio is still mapped (migration checks after try_to_migrate unmaps it)";
+            os << "; note: the folio is still mapped (migration checks after try_to_migrate unmaps "
+                  "it)";
         os << "\n    " << foliorc::testing::detail::holders(f, refs - want);
         return ret == 0;
     }
@@ -453,7 +471,10 @@ struct has_flags : base<has_flags> {
         return missing.empty();
     }
     void DescribeTo(std::ostream* os) const { *os << "has flags " << want; }
-    void DescribeNegationTo(std::ostream* os) const { *os << "does not have all of flags " << want; }
+    void DescribeNegationTo(std::ostream* os) const
+    {
+        *os << "does not have all of flags " << want;
+    }
 };
 
 } // namespace detail
@@ -495,8 +516,7 @@ auto MigratesUnder()
     return ::testing::MakePolymorphicMatcher(detail::migrates_under<R>{});
 }
 template <class... Flags>
-    requires(std::same_as<Flags, pg> && ...)
-auto HasFlags(Flags... flags)
+requires(std::same_as<Flags, pg>&&...) auto HasFlags(Flags... flags)
 {
     return ::testing::MakePolymorphicMatcher(detail::has_flags(flag_set{flags...}));
 }
