@@ -121,12 +121,16 @@ struct pfn_range {
                 return pofs_entry_traits<E>::in_folio(next, current) && folio_test_large(*current);
             };
         } else {
-            // start_pfn <= pfn < end_pfn as one unsigned compare (a pfn below start wraps), with
-            // start_pfn and the page count read once; a small folio's range is empty.
-            const std::uint64_t start = folio_pfn(*current);
-            const std::uint64_t nr =
-                folio_test_large(*current) ? std::uint64_t(folio_nr_pages(*current)) : 0;
-            return [start, nr](const E& next) { return pofs_entry_traits<E>::pfn(next) - start < nr; };
+            // As the kernel: `folio_test_large(folio)` first, then start_pfn <= pfn < end_pfn as
+            // one unsigned compare (a pfn below start wraps), with start_pfn and the page count
+            // read once. The test of `large` comes first so that a small folio's entry costs no
+            // page_to_pfn() of the next entry (issue 14: clang 14 computed it for every entry).
+            const bool large = folio_test_large(*current);
+            const std::uint64_t start = large ? folio_pfn(*current) : 0;
+            const std::uint64_t nr = large ? std::uint64_t(folio_nr_pages(*current)) : 0;
+            return [large, start, nr](const E& next) {
+                return large && pofs_entry_traits<E>::pfn(next) - start < nr;
+            };
         }
     }
 };
@@ -310,7 +314,10 @@ template <drain_policy Policy = drain::latest, dedupe_policy Dedupe = dedupe::pf
 {
     using E = std::ranges::range_value_t<Pofs>;
     using ET = pofs_entry_traits<E>;
-    collect_result r;
+    // The counts live in locals, not in the returned collect_result: clang 14 kept the result
+    // (the return slot, whose address escapes) in memory and stored every count on every
+    // entry, since the environment and the out-of-line drain could have seen it (issue 14).
+    long entries = 0, folios = 0, collected = 0, isolated = 0, local_drains = 0, drain_alls = 0;
     typename Policy::state state{};
 
     auto it = std::ranges::begin(pofs);
@@ -360,38 +367,48 @@ template <drain_policy Policy = drain::latest, dedupe_policy Dedupe = dedupe::pf
             for (next(); it != end && in_run(*it); next())
                 ++pages;
         }
-        r.entries += pages;
-        ++r.folios;
+        entries += pages;
+        ++folios;
 
         auto& f = *cur;
         if (env.is_longterm_pinnable(f)) [[likely]] {
             sink(f, collect_decision::pinnable);
             continue;
         }
-        ++r.collected;
+        ++collected;
         if (env.is_device_coherent(f)) {
             sink(f, collect_decision::device_coherent);
             continue;
         }
         if (folio_test_hugetlb(f)) {
             const bool ok = env.isolate_hugetlb(f);
-            r.isolated += ok;
+            isolated += ok;
             sink(f, ok ? collect_decision::hugetlb : collect_decision::hugetlb_not_isolated);
             continue;
         }
         const drain_done d = Policy::drain(state, f, env, ::foliorc::call_pin_refs(env, f, pages));
-        r.local_drains += d.local;
-        r.drain_alls += d.all;
-        if (d.any())
+        if (d.any()) [[unlikely]] {
+            // Counted only here, so that the rarely changed counts stay out of the registers of
+            // the path every unpinnable folio takes (clang 14 spilled in that path, issue 14).
+            local_drains += d.local;
+            drain_alls += d.all;
             sink(f, collect_decision::drained);
+        }
         if (!env.isolate_lru(f)) {
             sink(f, collect_decision::isolation_failed);
             continue;
         }
         env.add_to_list(f);
-        ++r.isolated;
+        ++isolated;
         sink(f, collect_decision::isolated);
     }
+    collect_result r;
+    r.entries = entries;
+    r.folios = folios;
+    r.collected = collected;
+    r.isolated = isolated;
+    r.local_drains = local_drains;
+    r.drain_alls = drain_alls;
     return r;
 }
 

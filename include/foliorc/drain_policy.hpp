@@ -104,8 +104,11 @@ struct local_then_all {
     struct state {
         std::uint8_t drained = 0;
     };
+    // always_inline: clang 14 kept even this small part out of line (a call per unpinnable folio
+    // again); g++ inlines it without the attribute.
     template <folio_like F, class Env>
-    [[nodiscard]] static constexpr drain_done drain(state& s, const F& f, Env& env, int pin_refs)
+    [[nodiscard, gnu::always_inline]] static constexpr drain_done drain(state& s, const F& f, Env& env,
+                                                                         int pin_refs)
     {
         if (s.drained == 2)
             return {};
@@ -114,24 +117,28 @@ struct local_then_all {
         const int extra = PinAware ? pin_refs : 1;
         if (!detail::unexpected_refs<Rules>(f, extra)) [[likely]]
             return {};
-        return drain_slow(s, f, env, extra);
+        // drained goes 0 -> 1 with the local drain and 1 -> 2 with the drain-all. The slow path
+        // takes it by value, so that the state's address does not escape the caller's loop
+        // (clang 14 then kept it in memory, and the loop's counts with it).
+        const drain_done d = drain_slow(s.drained, f, env, extra);
+        s.drained = static_cast<std::uint8_t>(s.drained + d.local + d.all);
+        return d;
     }
 
 private:
     // The kernel's two tests as written, for a folio whose refcount was unexpected when drain()
     // read it. Rare (a stray or batched reference), so kept out of line, off the loop's path.
     template <folio_like F, class Env>
-    [[gnu::noinline]] static constexpr drain_done drain_slow(state& s, const F& f, Env& env, int extra)
+    [[gnu::noinline]] static constexpr drain_done drain_slow(std::uint8_t drained, const F& f, Env& env, int extra)
     {
         drain_done d;
-        if (s.drained == 0 && detail::unexpected_refs<Rules>(f, extra)) {
+        if (drained == 0 && detail::unexpected_refs<Rules>(f, extra)) {
             env.lru_add_drain();
-            s.drained = 1;
+            drained = 1;
             d.local = 1;
         }
-        if (s.drained == 1 && detail::unexpected_refs<Rules>(f, extra)) {
+        if (drained == 1 && detail::unexpected_refs<Rules>(f, extra)) {
             env.lru_add_drain_all();
-            s.drained = 2;
             d.all = 1;
         }
         return d;
