@@ -38,25 +38,32 @@ void fault(benchmark::State& state)
     state.SetItemsProcessed(std::int64_t(state.iterations()) * pages);
 }
 
-// pin_user_pages(FOLL_PIN | FOLL_LONGTERM) of one page of a memfd in CMA: fault, pin, collect
-// (the folio is unpinnable), unpin, migrate out of CMA, pin again.
+// pin_user_pages(FOLL_PIN | FOLL_LONGTERM) of one page of a memfd in CMA, faulted (into CMA) and
+// drained to the LRU beforehand: pin, collect (the folio is unpinnable), unpin, migrate out of
+// CMA, pin again. Every pin must migrate its folio, or the benchmark fails.
 void pin_with_migration(benchmark::State& state)
 {
-    long failed = 0;
+    long failed = 0, migrated = 0;
     for (auto _ : state) {
         state.PauseTiming();
         auto k = fresh();
         const int guest = k->memfd_create("guest", model::placement::cma);
         const int v = k->mmap_file(guest, pages);
+        for (unsigned p = 0; p < pages; ++p)
+            benchmark::DoNotOptimize(k->fault(p % 2, v, p));
+        k->lru_add_drain_all(0);
         state.ResumeTiming();
         for (unsigned p = 0; p < pages; ++p)
             failed += k->pin_user_pages(p % 2, v, p, 1).ret != 0;
         state.PauseTiming();
+        migrated += long(k->migrations().size());
         k.reset();
         state.ResumeTiming();
     }
     if (failed)
         state.SkipWithError("a pin failed");
+    else if (migrated != long(state.iterations()) * pages)
+        state.SkipWithError("a pin did not migrate its folio");
     state.SetItemsProcessed(std::int64_t(state.iterations()) * pages);
 }
 

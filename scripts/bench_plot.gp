@@ -13,7 +13,7 @@ variants = "floor baseline foliorc plugged ranges prefetch plugged_prefetch"
 nv = 7
 do for [l = 1:5] {
   set title word(layouts, l)
-  plot for [v = 1:nv] data index ((l - 1) * nv + v - 1) using 1:2 with linespoints \
-       dashtype (v == 1 ? 2 : 1) lw (v == 1 ? 2 : 1) title word(variants, v)
+  plot data index ((l - 1) * nv) using 1:2 with linespoints dashtype 2 linewidth 2 title "floor", \
+       for [v = 2:nv] data index ((l - 1) * nv + v - 1) using 1:2 with linespoints title word(variants, v)
 }
 unset multiplot
