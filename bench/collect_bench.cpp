@@ -1,4 +1,5 @@
-// collect_bench: the collection loop of mm/gup.c, foliorc against a kernel-style baseline.
+// collect_bench: the collection loop of mm/gup.c, foliorc against a kernel-style baseline and
+// against the memory floor of each layout.
 // Names: collect/<variant>/<layout>/<N>. Items are pofs entries.
 #include <benchmark/benchmark.h>
 
@@ -11,7 +12,7 @@
 #include "collect_variants.hpp"
 
 namespace {
-// Every data set stays built (about 1.1 GB in all), so that repetitions can run in any order:
+// Every data set stays built (about 2 GB in all), so that repetitions can run in any order:
 // scripts/bench interleaves them at random, lest one variant always run in the cache and
 // frequency state its predecessor left.
 bench::dataset& data(bench::layout lay, std::size_t n)
@@ -26,6 +27,13 @@ bench::dataset& data(bench::layout lay, std::size_t n)
     return *d;
 }
 
+void per_entry(benchmark::State& state, std::size_t n)
+{
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
+    state.counters["ns_per_entry"] = benchmark::Counter(double(n) * double(state.iterations()),
+                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 template <class Run>
 void run(benchmark::State& state, bench::layout lay, std::size_t n, Run run)
 {
@@ -37,14 +45,25 @@ void run(benchmark::State& state, bench::layout lay, std::size_t n, Run run)
         if (!(r == want))
             state.SkipWithError("wrong result");
     }
-    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
-    state.counters["ns_per_entry"] = benchmark::Counter(double(n) * double(state.iterations()),
-                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    per_entry(state, n);
+}
+
+// collect/floor/<layout>/<N>: one load of each entry's folio, nothing else.
+void run_floor(benchmark::State& state, bench::layout lay, std::size_t n)
+{
+    bench::dataset& d = data(lay, n);
+    const long want = bench::expected_floor(lay, n);
+    for (auto _ : state) {
+        long r = bench::run_floor(d);
+        benchmark::DoNotOptimize(r);
+        if (r != want)
+            state.SkipWithError("wrong sum");
+    }
+    per_entry(state, n);
 }
 
 void register_all()
 {
-    const bench::layout layouts[] = {bench::layout::seq, bench::layout::shuffled, bench::layout::large9};
     const std::int64_t sizes[] = {256, 4096, 65536, 1048576, 4194304};
     struct variant {
         const char* name;
@@ -56,16 +75,21 @@ void register_all()
         {"plugged", bench::run_plugged},
         {"ranges", bench::run_ranges},
         {"prefetch", bench::run_prefetch},
+        {"plugged_prefetch", bench::run_plugged_prefetch},
     };
-    for (auto lay : layouts)
-        for (auto n : sizes)
-            for (const auto& v : variants) {
-                const std::string name = std::string("collect/") + v.name + "/" +
-                                         std::string(bench::layout_name(lay)) + "/" + std::to_string(n);
-                benchmark::RegisterBenchmark(name.c_str(), [lay, n, fn = v.fn](benchmark::State& s) {
+    auto name_of = [](const char* v, bench::layout lay, std::int64_t n) {
+        return std::string("collect/") + v + "/" + std::string(bench::layout_name(lay)) + "/" + std::to_string(n);
+    };
+    for (auto lay : bench::all_layouts)
+        for (auto n : sizes) {
+            benchmark::RegisterBenchmark(name_of("floor", lay, n).c_str(), [lay, n](benchmark::State& s) {
+                run_floor(s, lay, std::size_t(n));
+            })->Unit(benchmark::kMicrosecond);
+            for (const auto& v : variants)
+                benchmark::RegisterBenchmark(name_of(v.name, lay, n).c_str(), [lay, n, fn = v.fn](benchmark::State& s) {
                     run(s, lay, std::size_t(n), fn);
                 })->Unit(benchmark::kMicrosecond);
-            }
+        }
 }
 } // namespace
 

@@ -1,11 +1,20 @@
-// The collection loop five ways on the same workload, for collect_bench and its agreement test.
+// The collection loop six ways on the same workload, plus the memory floor, for collect_bench
+// and its agreement test.
 //
-// Workload: pofs of N page entries; 1% of folios in ZONE_MOVABLE (unpinnable), the rest
-// pinnable; every folio anon, mapped, on the LRU and pinned by this call; one unpinnable folio in
-// ten holds a stray reference, so the pin_aware policy has drains to decide. The environment
-// performs no drain or isolation (the result counts them), so the loop itself is measured.
-// Layouts: seq (pofs in folio address order), shuffled (pofs order unrelated to addresses),
-// large9 (runs of 512 entries per order-9 folio).
+// Workload: pofs of N page entries; every folio anon, mapped, on the LRU and pinned by this call.
+// Layouts:
+//   seq, shuffled, large9: 1% of folios in ZONE_MOVABLE (unpinnable), the rest pinnable; one
+//     unpinnable folio in ten holds a stray reference, so the pin_aware policy has drains to
+//     decide. seq: pofs in folio address order; shuffled: pofs order unrelated to addresses;
+//     large9: runs of 512 entries per order-9 folio.
+//   unpinnable: every folio in ZONE_MOVABLE (the pKVM case: guest memory in CMA), no stray
+//     reference, pofs in address order: every folio goes through the drain decision (which finds
+//     nothing to drain) and LRU isolation.
+//   mixed: half of the folios unpinnable, chosen at random, pofs in random order: the
+//     pinnable/unpinnable branch is unpredictable.
+// The environment performs no drain or isolation (the result counts them; isolation succeeds for
+// a folio on the LRU and leaves it there), so every iteration sees the same data and the loop
+// itself is measured.
 #pragma once
 
 #include <algorithm>
@@ -25,10 +34,19 @@
 
 namespace bench {
 
-enum class layout { seq, shuffled, large9 };
+enum class layout { seq, shuffled, large9, unpinnable, mixed };
+inline constexpr layout all_layouts[] = {layout::seq, layout::shuffled, layout::large9, layout::unpinnable,
+                                         layout::mixed};
 constexpr std::string_view layout_name(layout l)
 {
-    return l == layout::seq ? "seq" : l == layout::shuffled ? "shuffled" : "large9";
+    switch (l) {
+    case layout::seq: return "seq";
+    case layout::shuffled: return "shuffled";
+    case layout::large9: return "large9";
+    case layout::unpinnable: return "unpinnable";
+    case layout::mixed: return "mixed";
+    }
+    return "?";
 }
 
 struct result {
@@ -36,9 +54,28 @@ struct result {
     friend bool operator==(const result&, const result&) = default;
 };
 
-// Deterministic per-folio choices.
-inline bool unpinnable(std::size_t folio) { return (folio * 2654435761u) % 100 == 7; }
-inline bool stray(std::size_t folio) { return unpinnable(folio) && (folio / 100) % 10 == 3; }
+// Deterministic per-folio choices. mixed: a hash bit, so the choice looks random to the branch
+// predictor (splitmix64's finaliser).
+inline bool mixed_unpinnable(std::size_t folio)
+{
+    std::uint64_t z = folio + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return (z ^ (z >> 31)) & 1;
+}
+inline bool unpinnable(layout lay, std::size_t folio)
+{
+    switch (lay) {
+    case layout::unpinnable: return true;
+    case layout::mixed: return mixed_unpinnable(folio);
+    default: return (folio * 2654435761u) % 100 == 7;
+    }
+}
+inline bool stray(layout lay, std::size_t folio)
+{
+    return (lay == layout::seq || lay == layout::shuffled || lay == layout::large9) && unpinnable(lay, folio) &&
+           (folio / 100) % 10 == 3;
+}
 
 // ---- the baseline: kernel-style C struct and loop -----------------------------------------------
 
@@ -157,8 +194,8 @@ inline void build(dataset& d, layout lay, std::size_t n)
     vmemmap_base = d.vmemmap.data();
     d.folios.reserve(nfolios);
     for (std::size_t k = 0; k < nfolios; ++k) {
-        const bool movable = unpinnable(k);
-        const int refs = int(per) /* one PTE per page */ + int(per) * (order ? 1 : 1024) + (stray(k) ? 1 : 0);
+        const bool movable = unpinnable(lay, k);
+        const int refs = int(per) /* one PTE per page */ + int(per) * (order ? 1 : 1024) + (stray(lay, k) ? 1 : 0);
         page& head = d.vmemmap[k * per];
         head.flags = (1ul << PG_lru) | (1ul << PG_swapbacked) |
                      (static_cast<unsigned long>(movable ? unsigned(ZONE_MOVABLE) : 2u) << ZONES_SHIFT);
@@ -184,7 +221,7 @@ inline void build(dataset& d, layout lay, std::size_t n)
     std::vector<std::size_t> order_of(n);
     for (std::size_t i = 0; i < n; ++i)
         order_of[i] = i;
-    if (lay == layout::shuffled)
+    if (lay == layout::shuffled || lay == layout::mixed)
         std::shuffle(order_of.begin(), order_of.end(), std::mt19937_64(20261125));
     d.kpofs.resize(n);
     d.fpofs.resize(n);
@@ -230,7 +267,31 @@ inline result from(const foliorc::collect_result& c)
                                             foliorc::no_sink{}, foliorc::prefetch_ahead<16>{}));
 }
 
-result run_plugged(dataset& d); // below, after the folio_traits specialization
+result run_plugged(dataset& d);          // below, after the folio_traits specialization
+result run_plugged_prefetch(dataset& d); // likewise
+
+// The floor: the same pofs and folios as foliorc, one load of each entry's folio (its refcount)
+// and nothing else: the memory-bound limit of the layout. The loads are independent, as the
+// folio pointers come straight from pofs. The sum keeps them; a load of a large folio's entries
+// after the first hits the cache, as it does for every variant.
+[[gnu::noinline]] inline long run_floor(const dataset& d)
+{
+    long sum = 0;
+    for (const auto& e : d.fpofs)
+        sum += e.folio->ref_count();
+    return sum;
+}
+// What run_floor returns: the workload's refcounts summed over entries.
+inline long expected_floor(layout lay, std::size_t n)
+{
+    const std::size_t per = lay == layout::large9 ? 512 : 1;
+    long sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = i / per;
+        sum += long(per) + long(per) * (per > 1 ? 1 : 1024) + (stray(lay, k) ? 1 : 0);
+    }
+    return sum;
+}
 
 // The loop as a range-v3 pipeline: runs of entries of one folio, their folio and page count,
 // the unpinnable ones, then the per-folio steps.
@@ -271,10 +332,10 @@ inline result expected_result(layout lay, std::size_t n)
     result r;
     bool any_stray = false;
     for (std::size_t k = 0; k < (n + per - 1) / per; ++k)
-        if (unpinnable(k)) {
+        if (unpinnable(lay, k)) {
             ++r.collected; // each unpinnable folio once (runs are deduped), all on the LRU
             ++r.isolated;
-            any_stray |= per == 1 && stray(k); // large folios never drain (may_be_lru_cached)
+            any_stray |= per == 1 && stray(lay, k); // large folios never drain (may_be_lru_cached)
         }
     // pin_aware: the first stray small folio costs one local drain, which frees nothing here (the
     // environment only counts), then one drain-all; after that drained == 2.
@@ -339,4 +400,13 @@ struct foliorc::pofs_entry_traits<bench::kernel_style::page*> {
 {
     dry_env<kernel_style::page> env;
     return from(foliorc::collect_unpinnable(d.kpofs, env));
+}
+
+// plugged with prefetch_ahead<16>: the struct page of the entry 16 ahead is prefetched
+// (prefetch_address), which is the load page_folio() must make before anything else.
+[[gnu::noinline]] inline bench::result bench::run_plugged_prefetch(dataset& d)
+{
+    dry_env<kernel_style::page> env;
+    return from(foliorc::collect_unpinnable(d.kpofs, env, foliorc::drain::latest{}, foliorc::dedupe::pfn_range{},
+                                            foliorc::no_sink{}, foliorc::prefetch_ahead<16>{}));
 }

@@ -7,7 +7,7 @@
 namespace {
 TEST(BenchVariants, AllAgreeWithTheWorkload)
 {
-    for (auto lay : {bench::layout::seq, bench::layout::shuffled, bench::layout::large9})
+    for (auto lay : bench::all_layouts)
         for (std::size_t n : {256u, 4096u, 65536u, 1048576u}) {
             bench::dataset d;
             bench::build(d, lay, n);
@@ -21,6 +21,8 @@ TEST(BenchVariants, AllAgreeWithTheWorkload)
             EXPECT_EQ(bench::run_plugged(d), want);
             EXPECT_EQ(bench::run_ranges(d), want);
             EXPECT_EQ(bench::run_prefetch(d), want);
+            EXPECT_EQ(bench::run_plugged_prefetch(d), want);
+            EXPECT_EQ(bench::run_floor(d), bench::expected_floor(lay, n));
         }
 }
 
@@ -35,5 +37,19 @@ TEST(BenchVariants, TheStrayReferenceCostsOneLocalDrainAndOneDrainAll)
     EXPECT_EQ(r.drain_alls, 1);
     bench::build(d, bench::layout::large9, 65536);
     EXPECT_EQ(bench::run_foliorc(d).drain_alls, 0);
+}
+TEST(BenchVariants, UnpinnableSendsEveryFolioThroughTheDrainDecisionAndIsolation)
+{
+    bench::dataset d;
+    bench::build(d, bench::layout::unpinnable, 4096);
+    const auto r = bench::run_foliorc(d);
+    EXPECT_EQ(r.collected, 4096);
+    EXPECT_EQ(r.isolated, 4096);
+    EXPECT_EQ(r.local_drains, 0); // no stray reference: the decision runs and finds nothing
+    EXPECT_EQ(r.drain_alls, 0);
+    bench::build(d, bench::layout::mixed, 65536);
+    const auto m = bench::run_plugged(d);
+    EXPECT_GT(m.collected, 65536 * 45 / 100);
+    EXPECT_LT(m.collected, 65536 * 55 / 100);
 }
 } // namespace

@@ -16,6 +16,7 @@
 #include <foliorc/drain_policy.hpp>
 #include <foliorc/pin.hpp>
 #include <foliorc/queries.hpp>
+#include <foliorc/snapshot.hpp>
 
 namespace foliorc {
 
@@ -83,12 +84,12 @@ namespace dedupe {
 struct prev_folio {
     static constexpr std::string_view name = "prev_folio";
     template <class E, class F>
-    static constexpr bool same(const E& next, const F* current)
+    [[nodiscard]] static constexpr bool same(const E& next, const F* current)
     {
         return pofs_entry_traits<E>::folio(next) == current;
     }
     template <class E, class F>
-    static constexpr auto run_of(const F* current)
+    [[nodiscard]] static constexpr auto run_of(const F* current)
     {
         return [current](const E& next) { return same(next, current); };
     }
@@ -101,31 +102,56 @@ struct prev_folio {
 struct pfn_range {
     static constexpr std::string_view name = "pfn_range";
     template <class E, class F>
-    static constexpr bool same(const E& next, const F* current)
+    [[nodiscard]] static constexpr bool same(const E& next, const F* current)
     {
         return run_of<E>(current)(next);
     }
     template <class E, class F>
-    static constexpr auto run_of(const F* current)
+    [[nodiscard]] static constexpr auto run_of(const F* current)
     {
         if constexpr (!pofs_entry_traits<E>::is_page) {
             return [](const E&) { return false; };
         } else if constexpr (requires(const E& e) { pofs_entry_traits<E>::in_folio(e, current); }) {
-            const bool large = folio_test_large(*current);
-            return [current, large](const E& next) {
-                return large && pofs_entry_traits<E>::in_folio(next, current);
+            // The entry compare first: it reads only pofs, so a small folio's run test does not
+            // wait on the folio's own load (issue 14: on a shuffled pofs that load is a cache
+            // miss, and the loop's other work on it should overlap the next entries' misses).
+            // The kernel's test is `folio_test_large(folio) && pfn in range`; both are pure
+            // reads, so the order changes no decision.
+            return [current](const E& next) {
+                return pofs_entry_traits<E>::in_folio(next, current) && folio_test_large(*current);
             };
         } else {
-            // start_pfn <= pfn < end_pfn as one unsigned compare (a pfn below start wraps), with
-            // start_pfn and the page count read once; a small folio's range is empty.
-            const std::uint64_t start = folio_pfn(*current);
-            const std::uint64_t nr =
-                folio_test_large(*current) ? std::uint64_t(folio_nr_pages(*current)) : 0;
-            return [start, nr](const E& next) { return pofs_entry_traits<E>::pfn(next) - start < nr; };
+            // As the kernel: `folio_test_large(folio)` first, then start_pfn <= pfn < end_pfn as
+            // one unsigned compare (a pfn below start wraps), with start_pfn and the page count
+            // read once. The test of `large` comes first so that a small folio's entry costs no
+            // page_to_pfn() of the next entry (issue 14: clang 14 computed it for every entry).
+            const bool large = folio_test_large(*current);
+            const std::uint64_t start = large ? folio_pfn(*current) : 0;
+            const std::uint64_t nr = large ? std::uint64_t(folio_nr_pages(*current)) : 0;
+            return [large, start, nr](const E& next) {
+                return large && pofs_entry_traits<E>::pfn(next) - start < nr;
+            };
         }
     }
 };
 } // namespace dedupe
+
+// What collect_unpinnable calls on a dedupe strategy D for entries of type E: run_of<E>(folio)
+// once per folio, then the predicate it returns on the following entries; same(next, folio) is
+// the one-shot form.
+template <class D, class E>
+concept dedupe_policy_for =
+    pofs_entry<E> && requires(const E& next, const typename pofs_entry_traits<E>::folio_type* current) {
+        { D::template run_of<E>(current)(next) } -> std::convertible_to<bool>;
+        { D::template same<E>(next, current) } -> std::convertible_to<bool>;
+    };
+
+// A dedupe strategy: a name, and run_of/same for folio entries and page entries alike (checked
+// with folio_snapshot* and page_ref<folio_snapshot>).
+template <class D>
+concept dedupe_policy = requires {
+    { D::name } -> std::convertible_to<std::string_view>;
+} && dedupe_policy_for<D, folio_snapshot*> && dedupe_policy_for<D, page_ref<folio_snapshot>>;
 
 // ---- the environment: the caller's kernel ----
 // One concept per hook, so that a missing hook is named in the compiler's diagnostic.
@@ -165,7 +191,7 @@ concept collect_env = folio_like<F> && collect_env_is_longterm_pinnable<Env, F> 
 // An environment for such a type writes its own is_longterm_pinnable.
 struct folio_is_longterm_pinnable_fn {
     template <folio_like F>
-    constexpr bool operator()(const F& f) const
+    [[nodiscard]] constexpr bool operator()(const F& f) const
     {
         static_assert(folio_traits_zone<F>,
                       "folio_is_longterm_pinnable needs folio_traits<F>::zone(f) (a zone_type): "
@@ -199,7 +225,7 @@ enum class collect_decision : std::uint8_t {
     isolation_failed,    // collected, folio_isolate_lru failed (still counts)
 };
 
-constexpr std::string_view collect_decision_name(collect_decision d) noexcept
+[[nodiscard]] constexpr std::string_view collect_decision_name(collect_decision d) noexcept
 {
     switch (d) {
     case collect_decision::pinnable: return "pinnable";
@@ -220,7 +246,9 @@ struct no_sink {
     }
 };
 
-struct collect_result {
+// [[nodiscard]]: `collected` is the kernel's return value; a call that drops it has lost what
+// the caller must act on.
+struct [[nodiscard]] collect_result {
     long entries = 0;      // pofs entries walked
     long folios = 0;       // distinct folios after dedupe
     long collected = 0;    // the kernel's return value
@@ -235,7 +263,7 @@ struct collect_result {
 // collect_longterm_unpinnable_folios, the 2026 "fix always draining"), per folio whatever the
 // number of its pages this call pinned.
 template <class Env, class F>
-constexpr int call_pin_refs(Env& env, const F& f, int pages)
+[[nodiscard]] constexpr int call_pin_refs(Env& env, const F& f, int pages)
 {
     if constexpr (requires { { env.pin_refs(f, pages) } -> std::convertible_to<int>; })
         return env.pin_refs(f, pages);
@@ -251,7 +279,7 @@ struct no_prefetch {
 };
 template <std::size_t Distance>
 struct prefetch_ahead {
-    static_assert(Distance > 0);
+    static_assert(Distance > 0, "prefetch_ahead<Distance>: a distance of 0 is no prefetch; use no_prefetch");
     static constexpr std::size_t distance = Distance;
 };
 
@@ -276,16 +304,20 @@ constexpr void prefetch_entry(const E& e) noexcept
 // collect_longterm_unpinnable_folios(): walks pofs once, deduping consecutive entries of one
 // folio; for each unpinnable folio counts it, then isolates it (hugetlb or LRU), letting the
 // drain policy decide before LRU isolation. Returns the counts; `collected` is the kernel's value.
-template <drain_policy Policy = drain::latest, class Dedupe = dedupe::pfn_range, pofs_range Pofs,
+template <drain_policy Policy = drain::latest, dedupe_policy Dedupe = dedupe::pfn_range, pofs_range Pofs,
           class Env, class Sink = no_sink, class Prefetch = no_prefetch>
-    requires collect_env<Env, pofs_folio_t<Pofs>> &&
+    requires collect_env<Env, pofs_folio_t<Pofs>> && drain_policy_for<Policy, pofs_folio_t<Pofs>, Env> &&
+             dedupe_policy_for<Dedupe, std::ranges::range_value_t<Pofs>> &&
              (Prefetch::distance == 0 || std::ranges::forward_range<Pofs>)
-constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, Dedupe = {},
+[[nodiscard]] constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, Dedupe = {},
                                             Sink&& sink = {}, Prefetch = {})
 {
     using E = std::ranges::range_value_t<Pofs>;
     using ET = pofs_entry_traits<E>;
-    collect_result r;
+    // The counts live in locals, not in the returned collect_result: clang 14 kept the result
+    // (the return slot, whose address escapes) in memory and stored every count on every
+    // entry, since the environment and the out-of-line drain could have seen it (issue 14).
+    long entries = 0, folios = 0, collected = 0, isolated = 0, local_drains = 0, drain_alls = 0;
     typename Policy::state state{};
 
     auto it = std::ranges::begin(pofs);
@@ -302,9 +334,9 @@ constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, 
         for (std::iter_difference_t<It> i = 0; i < distance && ahead != end; ++i, ++ahead)
             detail::prefetch_entry(*ahead);
     while (it != end) {
-        auto* folio = ET::folio(*it);
+        auto* const cur = ET::folio(*it); // `cur`, not `folio`: that names a type (-Wshadow)
         // The run of entries this folio covers: its pages pinned by this call.
-        const auto in_run = Dedupe::template run_of<E>(folio);
+        const auto in_run = Dedupe::template run_of<E>(cur);
         int pages = 1;
         if constexpr (random_access) {
             const It first = it;
@@ -335,38 +367,48 @@ constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, 
             for (next(); it != end && in_run(*it); next())
                 ++pages;
         }
-        r.entries += pages;
-        ++r.folios;
+        entries += pages;
+        ++folios;
 
-        auto& f = *folio;
-        if (env.is_longterm_pinnable(f)) {
+        auto& f = *cur;
+        if (env.is_longterm_pinnable(f)) [[likely]] {
             sink(f, collect_decision::pinnable);
             continue;
         }
-        ++r.collected;
+        ++collected;
         if (env.is_device_coherent(f)) {
             sink(f, collect_decision::device_coherent);
             continue;
         }
         if (folio_test_hugetlb(f)) {
             const bool ok = env.isolate_hugetlb(f);
-            r.isolated += ok;
+            isolated += ok;
             sink(f, ok ? collect_decision::hugetlb : collect_decision::hugetlb_not_isolated);
             continue;
         }
         const drain_done d = Policy::drain(state, f, env, ::foliorc::call_pin_refs(env, f, pages));
-        r.local_drains += d.local;
-        r.drain_alls += d.all;
-        if (d.any())
+        if (d.any()) [[unlikely]] {
+            // Counted only here, so that the rarely changed counts stay out of the registers of
+            // the path every unpinnable folio takes (clang 14 spilled in that path, issue 14).
+            local_drains += d.local;
+            drain_alls += d.all;
             sink(f, collect_decision::drained);
+        }
         if (!env.isolate_lru(f)) {
             sink(f, collect_decision::isolation_failed);
             continue;
         }
         env.add_to_list(f);
-        ++r.isolated;
+        ++isolated;
         sink(f, collect_decision::isolated);
     }
+    collect_result r;
+    r.entries = entries;
+    r.folios = folios;
+    r.collected = collected;
+    r.isolated = isolated;
+    r.local_drains = local_drains;
+    r.drain_alls = drain_alls;
     return r;
 }
 

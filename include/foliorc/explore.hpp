@@ -2,12 +2,18 @@
 // at run time, and the diff of two rule sets over every state, grouped into readable classes.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <foliorc/concepts.hpp>
@@ -215,6 +221,126 @@ inline rule_diff diff_rule_sets(const rule_set_info& a, const rule_set_info& b)
         ++d.classes[it->second].count;
     });
     return d;
+}
+
+// ---- interleavings of per-CPU operation sequences, explored on every core ----
+
+// Every interleaving of CPUs that run ops[c] operations each, in order: the sequences of CPU
+// numbers in which CPU c appears ops[c] times (a multiset permutation), numbered 0 .. count()-1
+// in lexicographic order. at(i) gives the i-th without listing the others, so a range of
+// indices is a unit of work: the exploration is split by index, not by enumerating first.
+class interleaving_space {
+public:
+    explicit interleaving_space(std::vector<unsigned> ops_per_cpu) : ops_(std::move(ops_per_cpu))
+    {
+        if (ops_.size() > 255)
+            throw std::invalid_argument("interleaving_space: at most 255 CPUs");
+        std::vector<unsigned> left = ops_;
+        count_ = arrangements(left);
+        if (count_ == 0)
+            throw std::overflow_error("interleaving_space: more than 2^64 - 1 interleavings");
+    }
+    [[nodiscard]] const std::vector<unsigned>& ops_per_cpu() const noexcept { return ops_; }
+    [[nodiscard]] std::size_t length() const noexcept
+    {
+        std::size_t n = 0;
+        for (unsigned o : ops_)
+            n += o;
+        return n;
+    }
+    [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
+
+    // The index-th interleaving (lexicographic order of CPU numbers).
+    [[nodiscard]] std::vector<std::uint8_t> at(std::uint64_t index) const
+    {
+        if (index >= count_)
+            throw std::out_of_range("interleaving_space::at");
+        std::vector<unsigned> left = ops_;
+        std::vector<std::uint8_t> seq;
+        seq.reserve(length());
+        for (std::size_t pos = 0, n = length(); pos < n; ++pos)
+            for (std::size_t c = 0; c < left.size(); ++c) {
+                if (left[c] == 0)
+                    continue;
+                --left[c];
+                const std::uint64_t with_c = arrangements(left); // interleavings that put c here
+                if (index < with_c) {
+                    seq.push_back(static_cast<std::uint8_t>(c));
+                    break;
+                }
+                index -= with_c;
+                ++left[c];
+            }
+        return seq;
+    }
+
+    // The next interleaving in order (std::next_permutation on the multiset); false after the last.
+    static bool next(std::vector<std::uint8_t>& seq) { return std::next_permutation(seq.begin(), seq.end()); }
+
+private:
+    // (sum left)! / prod(left[c]!) as a product of binomials C(placed, k): after step j of CPU
+    // c, total = (earlier binomials) * C(p + j, j), p the operations placed before c, and
+    // total * (p + j) is divisible by j, so each step is exact. 0 if a product passes 2^64 - 1.
+    static std::uint64_t arrangements(const std::vector<unsigned>& left) noexcept
+    {
+        std::uint64_t total = 1;
+        std::uint64_t placed = 0;
+        for (unsigned k : left)
+            for (unsigned j = 1; j <= k; ++j) {
+                ++placed;
+                if (total > std::numeric_limits<std::uint64_t>::max() / placed)
+                    return 0;
+                total = total * placed / j;
+            }
+        return total;
+    }
+
+    std::vector<unsigned> ops_;
+    std::uint64_t count_ = 0;
+};
+
+// Runs run(acc, interleaving, index) on every interleaving of `space`, on `threads` threads
+// (0: every core), and returns the chunks' accumulators merged into `init` in index order
+// (merge(into, chunk)). Threads take fixed chunks of consecutive indices from a shared counter;
+// each chunk has its own accumulator, and the merge walks the chunks in order after all are
+// done, so the result is the single-threaded one whatever the thread count or timing, even for
+// a merge that is not commutative. run must not share mutable state between calls.
+template <class Acc, class Run, class Merge>
+[[nodiscard]] Acc explore_interleavings(const interleaving_space& space, unsigned threads, Acc init, Run run,
+                                        Merge merge, std::uint64_t chunk = 256)
+{
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    chunk = std::max<std::uint64_t>(chunk, 1);
+    const std::uint64_t total = space.count();
+    const std::uint64_t nchunks = (total + chunk - 1) / chunk;
+    std::vector<std::optional<Acc>> parts(static_cast<std::size_t>(nchunks));
+    std::atomic<std::uint64_t> next_chunk{0};
+    auto worker = [&] {
+        for (std::uint64_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
+            const std::uint64_t first = k * chunk, last = std::min(total, first + chunk);
+            Acc acc{};
+            std::vector<std::uint8_t> seq = space.at(first);
+            for (std::uint64_t i = first; i < last; ++i) {
+                run(acc, static_cast<const std::vector<std::uint8_t>&>(seq), i);
+                if (i + 1 < last)
+                    interleaving_space::next(seq);
+            }
+            parts[static_cast<std::size_t>(k)].emplace(std::move(acc));
+        }
+    };
+    if (threads == 1 || nchunks <= 1)
+        worker();
+    else {
+        std::vector<std::jthread> pool;
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(threads, nchunks));
+        pool.reserve(n);
+        for (std::size_t t = 0; t < n; ++t)
+            pool.emplace_back(worker);
+    } // the jthreads join here
+    for (auto& p : parts)
+        merge(init, std::move(*p));
+    return init;
 }
 
 } // namespace foliorc

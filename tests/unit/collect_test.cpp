@@ -170,7 +170,7 @@ TEST(Collect, SeedCaseDrainReleasesTheStrayReference)
     {
         scenario s;
         mlocked_on_cpu_a(s);
-        collect_unpinnable(s.pofs, s.env, drain::ref_count<>{});
+        (void)collect_unpinnable(s.pofs, s.env, drain::ref_count<>{});
         const auto& f = s.folios.front();
         EXPECT_EQ(f.ledger().held_kind(holder::batch), 0);
         EXPECT_EQ(f.ref_count(), 1027);
@@ -179,7 +179,7 @@ TEST(Collect, SeedCaseDrainReleasesTheStrayReference)
     {
         scenario s;
         mlocked_on_cpu_a(s);
-        collect_unpinnable(s.pofs, s.env, drain::lru_flag{});
+        (void)collect_unpinnable(s.pofs, s.env, drain::lru_flag{});
         const auto& f = s.folios.front();
         EXPECT_EQ(f.ledger().held(batch_holder(batch_kind::mlock, cpu_a)), 1);
         EXPECT_EQ(f.ref_count(), 1028);
@@ -209,7 +209,7 @@ TEST(Collect, CephFolioWithPrivate2AndItsReference)
     // The drains release nothing: the refcount is unchanged by them.
     scenario s;
     ceph_private_2(s);
-    collect_unpinnable(s.pofs, s.env, drain::pin_aware<>{});
+    (void)collect_unpinnable(s.pofs, s.env, drain::pin_aware<>{});
     EXPECT_EQ(s.folios.front().ref_count(), 1027 + 1); // + isolation, nothing released
 }
 
@@ -451,8 +451,8 @@ TEST(Collect, SinkSeesEveryDecisionInOrder)
     s.pin(pinnable);
     s.pin(stray);
     std::vector<std::pair<const full_folio*, collect_decision>> seen;
-    collect_unpinnable(s.pofs, s.env, drain::pin_aware<>{}, dedupe::pfn_range{},
-                       [&](const full_folio& f, collect_decision d) { seen.emplace_back(&f, d); });
+    (void)collect_unpinnable(s.pofs, s.env, drain::pin_aware<>{}, dedupe::pfn_range{},
+                             [&](const full_folio& f, collect_decision d) { seen.emplace_back(&f, d); });
     ASSERT_EQ(seen.size(), 3u);
     EXPECT_EQ(seen[0], std::make_pair(static_cast<const full_folio*>(&pinnable),
                                       collect_decision::pinnable));

@@ -3,7 +3,9 @@
 // ordinary folios, mapcounts 0..2 where a mapping can be mapped, none for folios without one.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <set>
+#include <vector>
 #include <string>
 
 #include <foliorc/explore.hpp>
@@ -108,6 +110,58 @@ TEST(Explore, RegistryFindsByName)
     EXPECT_EQ(kernel_rule_registry::find("v6_16")->commit, "86ebd50224c0");
     EXPECT_EQ(kernel_rule_registry::find("nope"), nullptr);
     EXPECT_EQ(kernel_rule_registry::sets.size(), 5u);
+}
+
+
+// ---- interleavings, explored on several threads ----
+
+TEST(Interleavings, CountIsTheMultinomialAndAtFollowsNextPermutation)
+{
+    const interleaving_space space({3, 2, 2});
+    EXPECT_EQ(space.count(), 210u); // 7! / (3! 2! 2!)
+    EXPECT_EQ(space.length(), 7u);
+    std::vector<std::uint8_t> seq = space.at(0);
+    EXPECT_EQ(seq, (std::vector<std::uint8_t>{0, 0, 0, 1, 1, 2, 2}));
+    std::set<std::vector<std::uint8_t>> seen;
+    for (std::uint64_t i = 0; i < space.count(); ++i) {
+        EXPECT_EQ(space.at(i), seq) << i;
+        seen.insert(seq);
+        EXPECT_EQ(interleaving_space::next(seq), i + 1 < space.count());
+    }
+    EXPECT_EQ(seen.size(), 210u); // each once
+    EXPECT_EQ(interleaving_space({4, 3, 3, 3}).count(), 1201200u);
+    EXPECT_EQ(interleaving_space({}).count(), 1u);
+    EXPECT_EQ(interleaving_space({5}).count(), 1u);
+    EXPECT_THROW((void)space.at(210), std::out_of_range);
+}
+
+TEST(Interleavings, EveryThreadCountGivesTheSingleThreadedResult)
+{
+    // An order-sensitive accumulator: the interleavings' indices and a hash of their sequences,
+    // in the order the merge sees them. Any thread count must give the one-thread result.
+    struct acc {
+        std::vector<std::uint64_t> indices;
+        std::uint64_t hash = 0;
+    };
+    const interleaving_space space({3, 3, 2, 2});
+    auto run = [](acc& a, const std::vector<std::uint8_t>& seq, std::uint64_t i) {
+        a.indices.push_back(i);
+        for (std::uint8_t c : seq)
+            a.hash = a.hash * 1099511628211u + c + 1;
+    };
+    auto merge = [](acc& into, acc&& part) {
+        into.indices.insert(into.indices.end(), part.indices.begin(), part.indices.end());
+        into.hash = into.hash * 31 + part.hash;
+    };
+    const acc one = explore_interleavings(space, 1, acc{}, run, merge, 100);
+    ASSERT_EQ(one.indices.size(), space.count());
+    for (std::uint64_t i = 0; i < space.count(); ++i)
+        ASSERT_EQ(one.indices[i], i);
+    for (unsigned threads : {2u, 3u, 8u}) {
+        const acc many = explore_interleavings(space, threads, acc{}, run, merge, 100);
+        EXPECT_EQ(many.indices, one.indices) << threads;
+        EXPECT_EQ(many.hash, one.hash) << threads;
+    }
 }
 
 } // namespace
