@@ -19,7 +19,7 @@
 #include <foliorc/queries.hpp>
 #include <foliorc/swap_batch.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // PAGEVEC_SIZE was 15 until 9cecde80aae0 "mm: increase folio batch size" (6.9), then 31.
 inline constexpr std::size_t pagevec_size = 15;
@@ -381,4 +381,4 @@ private:
     int disabled_ = 0;
 };
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

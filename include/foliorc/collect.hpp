@@ -18,7 +18,7 @@
 #include <foliorc/queries.hpp>
 #include <foliorc/snapshot.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // ---- pofs entries: folio pointers (memfd_pin_folios) or page pointers (pin_user_pages) ----
 
@@ -412,4 +412,4 @@ template <drain_policy Policy = drain::latest, dedupe_policy Dedupe = dedupe::pf
     return r;
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -16,7 +16,7 @@
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 template <class F>
 concept has_folio_traits = requires { sizeof(folio_traits<F>); };
@@ -153,4 +153,4 @@ concept mutable_folio_like = folio_like<F> && folio_traits_ref_add<F> && folio_t
                              folio_traits_pincount_add<F> && folio_traits_set_flag<F> &&
                              folio_traits_set_mapping<F>;
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

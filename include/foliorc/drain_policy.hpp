@@ -20,7 +20,7 @@
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 struct drain_done {
     std::uint8_t local = 0; // lru_add_drain() calls made
@@ -224,4 +224,4 @@ using kernel_drain_policies =
     drain_policy_list<drain::lru_flag, drain::ref_count<>, drain::local_first<>,
                       drain::may_be_lru_cached<>, drain::pin_aware<>, drain::always, drain::never>;
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

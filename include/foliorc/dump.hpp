@@ -34,7 +34,7 @@
 #include <foliorc/detail/dump_parser.hpp>
 #include <foliorc/detail/dump_types.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // Every dump_page() dump and every page_ref tracepoint line in text, in order.
 [[nodiscard]] inline dump_parse_result parse_dmesg(std::string_view text)
@@ -42,4 +42,4 @@ namespace foliorc {
     return detail::dump::parser(text).run();
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

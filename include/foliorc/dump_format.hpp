@@ -50,7 +50,7 @@
 #include <foliorc/page_type.hpp>
 #include <foliorc/queries.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 enum class dump_era : std::uint8_t { v4_19, v5_4, v5_7, v6_1, v6_12 };
 
@@ -623,4 +623,4 @@ template <folio_like F>
     return out;
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -8,7 +8,7 @@
 
 #include <foliorc/config.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // Each code names the rule a refused operation would have broken. An operation that throws
 // leaves the folio exactly as it was.
@@ -89,4 +89,4 @@ inline std::string hex(std::uint64_t v)
 }
 } // namespace detail
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -16,7 +16,7 @@
 #include <foliorc/explore.hpp>
 #include <foliorc/pin.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // What a dump says about the folio; nullopt where it does not say. Built from page_dump::folio:
 // the folio's values, never a tail page's own.
@@ -251,7 +251,7 @@ template <class Registry = kernel_rule_registry>
     return e;
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI
 
 // After everything above: explain_folio.hpp includes this header back (#pragma once makes that
 // a no-op here) and derives from dump_explanation.

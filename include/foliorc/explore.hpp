@@ -20,7 +20,7 @@
 #include <foliorc/rules.hpp>
 #include <foliorc/snapshot.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // ---- rule sets by name ----
 
@@ -343,4 +343,4 @@ template <class Acc, class Run, class Merge>
     return init;
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -12,7 +12,7 @@
 
 #include <foliorc/config.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // A page flag's identity. The first block is enum pageflags of 6.14+ in its order; the second
 // holds the flags that exist only in some eras or configurations. Which bit an identity has is
@@ -294,9 +294,9 @@ private:
     std::uint8_t nr_ = 0;
 };
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI
 
-namespace foliorc::flag_layouts {
+namespace foliorc::inline FOLIORC_ABI::flag_layouts {
 
 // The member order of enum pageflags in each era (x86-64 relevant members; optional members are
 // kept only when flag_config says). Sources: 6.1.192 and 6.12.117 read in Debian's
@@ -435,4 +435,4 @@ inline constexpr const flag_layout& latest = v6_14;
     return v5_18;
 }
 
-} // namespace foliorc::flag_layouts
+} // namespace foliorc::inline FOLIORC_ABI::flag_layouts

@@ -23,7 +23,7 @@
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 namespace detail {
 // Refcount storage: plain int (constexpr) or std::atomic<int> for concurrent callers.
@@ -292,4 +292,4 @@ struct folio_traits<basic_folio<R, M, L>> {
 
 static_assert(mutable_folio_like<folio>, "basic_folio is a folio every operation can change");
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

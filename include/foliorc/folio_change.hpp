@@ -16,7 +16,7 @@
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // Reference deltas per holder, mapcount and pincount deltas, flags to set and clear, and
 // optionally a new folio->mapping. A set flag wins over a cleared one.
@@ -250,4 +250,4 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
 
 } // namespace detail
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

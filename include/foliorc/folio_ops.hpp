@@ -18,7 +18,7 @@
 #include <foliorc/folio_change.hpp>
 #include <foliorc/queries.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 namespace detail {
 
@@ -376,4 +376,4 @@ constexpr void folio_putback_hugetlb(F& f)
     detail::apply_change(f, c.ref(holder::isolation, -1));
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -65,9 +65,9 @@
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 template <class F>
 struct folio_traits; // no definition: a type is folio_like only through a specialization
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

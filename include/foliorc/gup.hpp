@@ -11,7 +11,7 @@
 #include <foliorc/collect.hpp>
 #include <foliorc/migrate.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // pin_pages(pages): __get_user_pages_locked with FOLL_PIN | FOLL_LONGTERM, under
 // PF_MEMALLOC_PIN (memalloc_pin_save: anything it allocates, faulting pages in, is outside CMA
@@ -88,4 +88,4 @@ gup_longterm_result pin_user_pages_longterm(Pages& pages, Env& env, Policy p = {
     return r;
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -19,7 +19,7 @@
 #include <foliorc/migrate.hpp>
 #include <foliorc/rules.hpp>
 
-namespace foliorc::kernels {
+namespace foliorc::inline FOLIORC_ABI::kernels {
 
 // The fields every preset has; a preset is a type deriving from preset<...> with a `version`.
 template <rule_set DrainRules, rule_set MigrateRules, drain_policy Policy, class Dedupe,
@@ -307,4 +307,4 @@ std::optional<lookup_result> with_preset(std::string_view version, Fn&& fn)
     return found;
 }
 
-} // namespace foliorc::kernels
+} // namespace foliorc::inline FOLIORC_ABI::kernels

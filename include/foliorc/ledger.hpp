@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace foliorc {
+#include <foliorc/config.hpp>
+
+namespace foliorc::inline FOLIORC_ABI {
 
 enum class holder : std::uint8_t {
     page_cache,   // filemap_add_folio: one per page
@@ -193,4 +195,4 @@ private:
     std::vector<entry> entries_; // sorted by key
 };
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

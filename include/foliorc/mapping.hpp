@@ -8,7 +8,7 @@
 
 #include <foliorc/config.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // What folio->mapping denotes. anon, ksm and movable_ops are the kernel's tagged pointers
 // (PAGE_MAPPING_ANON, PAGE_MAPPING_KSM = ANON|MOVABLE, PAGE_MAPPING_MOVABLE). `swap` is the swap
@@ -115,4 +115,4 @@ constexpr mapping file_mapping(const fs_behaviour& fs, std::string_view name = {
     return mapping{mapping_kind::file, fs, name.empty() ? fs.name : name};
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -15,7 +15,7 @@
 #include <foliorc/collect.hpp>
 #include <foliorc/rules.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // NR_MAX_MIGRATE_PAGES_RETRY (10; 6.1.192 and 6.12.117 mm/migrate.c).
 inline constexpr int nr_max_migrate_pages_retry = 10;
@@ -331,4 +331,4 @@ longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env,
     return ::foliorc::migrate_longterm_unpinnable_folios<typename roles::migrate>(pofs, env, passes);
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

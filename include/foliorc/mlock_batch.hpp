@@ -12,7 +12,7 @@
 #include <foliorc/folio_change.hpp>
 #include <foliorc/queries.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // Low-bit tags of mlock_fbatch entries: mlock_lru() = LRU_FOLIO, mlock_new() = NEW_FOLIO,
 // untagged = munlock.
@@ -145,4 +145,4 @@ constexpr mlock_count_update process(mlock_tag tag, const F& f, unsigned count, 
 
 } // namespace mlock_batch
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -9,7 +9,7 @@
 
 #include <foliorc/config.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // enum pagetype in include/linux/page-flags.h; `none` is an untyped (ordinary) folio.
 enum class page_type : std::uint8_t {
@@ -90,4 +90,4 @@ inline constexpr int gup_pin_counting_bias = 1024;
 // folio_has_pincount(): every large folio on 64-bit (docs/kernel.md ("Pins")).
 constexpr bool has_pincount(unsigned order) noexcept { return order > 0; }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

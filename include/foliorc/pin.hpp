@@ -8,7 +8,7 @@
 #include <foliorc/folio_ops.hpp>
 #include <foliorc/queries.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 enum gup_flags : unsigned {
     FOLL_GET = 1u << 0,
@@ -89,4 +89,4 @@ constexpr void unpin_folio(F& f)
     ::foliorc::gup_put_folio(f, 1, FOLL_PIN, "unpin_folio");
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -54,7 +54,7 @@
 #include <format>
 #endif
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 namespace detail::print {
 
@@ -583,11 +583,11 @@ inline std::ostream& operator<<(std::ostream& os, const traced_ledger& l)
 
 } // namespace model
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI
 
 #if FOLIORC_HAS_STD_FORMAT
 // std::format support: every type above formats as its operator<< prints it ("{}" only).
-namespace foliorc::detail {
+namespace foliorc::inline FOLIORC_ABI::detail {
 // Parses the standard string spec ("{:>60}") and formats the operator<< text with it. format()
 // is const (C++23 requires it) and works on a copy, since C++20 libraries' base format() may
 // not be.
@@ -603,7 +603,7 @@ struct ostream_formatter : std::formatter<std::string_view> {
         return base.format(std::string_view(text), ctx);
     }
 };
-} // namespace foliorc::detail
+} // namespace foliorc::inline FOLIORC_ABI::detail
 
 #define FOLIORC_DETAIL_FORMATTER(...)                                                              \
     template <>                                                                                    \

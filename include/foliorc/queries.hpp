@@ -12,7 +12,7 @@
 
 #include <foliorc/concepts.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // the bit as folio->flags has it
 struct folio_test_fn {
@@ -257,4 +257,4 @@ struct folio_pageblock_mt_fn {
 };
 inline constexpr folio_pageblock_mt_fn folio_pageblock_mt{};
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -18,7 +18,7 @@
 #include <foliorc/queries.hpp>
 #include <foliorc/snapshot.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // What a rule set reports instead of a value when the kernel would WARN_ON_ONCE.
 struct rule_warning {
@@ -290,4 +290,4 @@ struct migration_expected_refs_fn {
 template <rule_set R>
 inline constexpr migration_expected_refs_fn<R> migration_expected_refs{};
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

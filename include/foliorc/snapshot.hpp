@@ -6,7 +6,7 @@
 
 #include <foliorc/folio_traits.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 struct folio_snapshot {
     std::uint64_t pfn = 0;
@@ -37,4 +37,4 @@ struct folio_traits<folio_snapshot> {
     static constexpr migratetype pageblock_mt(const F& f) noexcept { return f.mt; }
 };
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -13,7 +13,7 @@
 #include <foliorc/mlock_batch.hpp>
 #include <foliorc/queries.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // Where PG_lru goes while a folio waits in a non-lru_add LRU batch.
 enum class lru_era : std::uint8_t {
@@ -134,4 +134,4 @@ constexpr void move(batch_kind k, const F& f, Change& c, lru_era era, bool lru_g
 
 } // namespace swap_batch
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

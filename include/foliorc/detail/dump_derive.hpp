@@ -13,7 +13,7 @@
 #include <foliorc/detail/dump_text.hpp>
 #include <foliorc/detail/dump_types.hpp>
 
-namespace foliorc::detail::dump {
+namespace foliorc::inline FOLIORC_ABI::detail::dump {
 
 // The word indexes of mapping and of the counters in a raw: row. Since 4.18 (the struct page
 // reorganisation) a 64-bit struct page is flags, lru.next (compound_head), lru.prev, mapping,
@@ -244,4 +244,4 @@ inline void derive(page_dump& d, std::size_t mapping_digits, bool body_seen)
     f.pincount = d.pincount ? d.pincount : d.compound_pincount;
 }
 
-} // namespace foliorc::detail::dump
+} // namespace foliorc::inline FOLIORC_ABI::detail::dump

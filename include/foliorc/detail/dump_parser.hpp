@@ -17,7 +17,7 @@
 #include <foliorc/detail/dump_text.hpp>
 #include <foliorc/detail/dump_types.hpp>
 
-namespace foliorc::detail::dump {
+namespace foliorc::inline FOLIORC_ABI::detail::dump {
 
 inline constexpr std::array<std::string_view, 9> line1_keys{
     "refcount",          "count", "mapcount", "mapping", "index", "pfn", "compound_mapcount",
@@ -719,4 +719,4 @@ private:
     }
 };
 
-} // namespace foliorc::detail::dump
+} // namespace foliorc::inline FOLIORC_ABI::detail::dump

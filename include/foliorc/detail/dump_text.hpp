@@ -15,7 +15,7 @@
 
 #include <foliorc/config.hpp>
 
-namespace foliorc::detail::dump {
+namespace foliorc::inline FOLIORC_ABI::detail::dump {
 
 inline bool starts_with(std::string_view s, std::string_view p) noexcept
 {
@@ -336,4 +336,4 @@ struct logical_line {
     }
 };
 
-} // namespace foliorc::detail::dump
+} // namespace foliorc::inline FOLIORC_ABI::detail::dump

@@ -12,7 +12,7 @@
 #include <foliorc/flags.hpp>
 #include <foliorc/page_type.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // A line the parser could not read. Errors lose the dump (or the tracepoint line) they belong
 // to; warnings lose one line of a dump whose other lines still read.
@@ -148,4 +148,4 @@ struct dump_parse_result {
     std::vector<parse_error> warnings;
 };
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

@@ -17,7 +17,7 @@
 #include <foliorc/explain.hpp>
 #include <foliorc/print.hpp>
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // explain()'s answer for a live folio: the dump explanation plus, with a ledger, every holder.
 struct folio_explanation : dump_explanation {
@@ -225,4 +225,4 @@ inline std::ostream& operator<<(std::ostream& os, const folio_explanation& e)
     return os;
 }
 
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI

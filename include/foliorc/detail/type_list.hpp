@@ -6,7 +6,7 @@
 
 #include <foliorc/config.hpp>
 
-namespace foliorc::detail {
+namespace foliorc::inline FOLIORC_ABI::detail {
 
 template <class... Ts>
 struct type_list {
@@ -19,4 +19,4 @@ struct type_list {
     static constexpr std::size_t size = sizeof...(Ts);
 };
 
-} // namespace foliorc::detail
+} // namespace foliorc::inline FOLIORC_ABI::detail

@@ -16,7 +16,7 @@
 #include <foliorc/model/migration.hpp>
 #include <foliorc/pin.hpp>
 
-namespace foliorc::model {
+namespace foliorc::inline FOLIORC_ABI::model {
 
 template <mutable_folio_like F, std::size_t Capacity = folio_batch_size>
 class gup_env {
@@ -135,4 +135,4 @@ private:
     std::vector<unmapped> unmapped_;
 };
 
-} // namespace foliorc::model
+} // namespace foliorc::inline FOLIORC_ABI::model

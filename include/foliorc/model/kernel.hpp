@@ -25,7 +25,7 @@
 #include <foliorc/model/migration.hpp>
 #include <foliorc/model/trace.hpp>
 
-namespace foliorc::model {
+namespace foliorc::inline FOLIORC_ABI::model {
 
 // Where a mapping's folios are allocated.
 enum class placement : std::uint8_t {
@@ -607,4 +607,4 @@ constexpr kernel_config config_for(unsigned nr_cpus = 2) noexcept
     return c;
 }
 
-} // namespace foliorc::model
+} // namespace foliorc::inline FOLIORC_ABI::model

@@ -9,7 +9,7 @@
 #include <foliorc/batch.hpp>
 #include <foliorc/folio_ops.hpp>
 
-namespace foliorc::model {
+namespace foliorc::inline FOLIORC_ABI::model {
 
 // try_to_migrate_one (mm/rmap.c), one PTE: folio_remove_rmap_pte, which for a VM_LOCKED vma
 // queues a munlock (munlock_vma_folio); then `if (vma->vm_flags & VM_LOCKED)
@@ -87,4 +87,4 @@ void folio_migrate_mapping(F& src, F& dst, const folio_mapping_t<F>* src_mapping
     }
 }
 
-} // namespace foliorc::model
+} // namespace foliorc::inline FOLIORC_ABI::model

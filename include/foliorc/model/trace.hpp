@@ -15,7 +15,7 @@
 #include <foliorc/mapping.hpp>
 #include <foliorc/page_type.hpp>
 
-namespace foliorc::model {
+namespace foliorc::inline FOLIORC_ABI::model {
 
 // The page_ref tracepoint (include/trace/events/page_ref.h) a refcount change fires:
 // folio_get / folio_ref_add -> page_ref_mod; folio_put, folio_put_refs and folios_put ->
@@ -168,4 +168,4 @@ inline void write_event_tracepoint(std::ostream& os, const trace_event& e,
         os << " ret=1";
 }
 
-} // namespace foliorc::model
+} // namespace foliorc::inline FOLIORC_ABI::model

@@ -43,7 +43,7 @@
         ::foliorc::print(*os_, folio_);                                                            \
     }
 
-namespace foliorc {
+namespace foliorc::inline FOLIORC_ABI {
 
 // ---- PrintTo for every public type (gtest prefers PrintTo to operator<<) ----
 
@@ -526,4 +526,4 @@ inline auto HasFlags(flag_set flags)
 }
 
 } // namespace testing
-} // namespace foliorc
+} // namespace foliorc::inline FOLIORC_ABI
