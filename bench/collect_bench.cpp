@@ -30,8 +30,9 @@ bench::dataset& data(bench::layout lay, std::size_t n)
 void per_entry(benchmark::State& state, std::size_t n)
 {
     state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
-    state.counters["ns_per_entry"] = benchmark::Counter(double(n) * double(state.iterations()),
-                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_entry"] =
+        benchmark::Counter(double(n) * double(state.iterations()),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 template <class Run>
@@ -78,17 +79,20 @@ void register_all()
         {"plugged_prefetch", bench::run_plugged_prefetch},
     };
     auto name_of = [](const char* v, bench::layout lay, std::int64_t n) {
-        return std::string("collect/") + v + "/" + std::string(bench::layout_name(lay)) + "/" + std::to_string(n);
+        return std::string("collect/") + v + "/" + std::string(bench::layout_name(lay)) + "/" +
+               std::to_string(n);
     };
     for (auto lay : bench::all_layouts)
         for (auto n : sizes) {
-            benchmark::RegisterBenchmark(name_of("floor", lay, n).c_str(), [lay, n](benchmark::State& s) {
-                run_floor(s, lay, std::size_t(n));
-            })->Unit(benchmark::kMicrosecond);
+            benchmark::RegisterBenchmark(
+                name_of("floor", lay, n).c_str(),
+                [lay, n](benchmark::State& s) { run_floor(s, lay, std::size_t(n)); })
+                ->Unit(benchmark::kMicrosecond);
             for (const auto& v : variants)
-                benchmark::RegisterBenchmark(name_of(v.name, lay, n).c_str(), [lay, n, fn = v.fn](benchmark::State& s) {
-                    run(s, lay, std::size_t(n), fn);
-                })->Unit(benchmark::kMicrosecond);
+                benchmark::RegisterBenchmark(
+                    name_of(v.name, lay, n).c_str(),
+                    [lay, n, fn = v.fn](benchmark::State& s) { run(s, lay, std::size_t(n), fn); })
+                    ->Unit(benchmark::kMicrosecond);
         }
 }
 } // namespace

@@ -35,8 +35,8 @@
 namespace bench {
 
 enum class layout { seq, shuffled, large9, unpinnable, mixed };
-inline constexpr layout all_layouts[] = {layout::seq, layout::shuffled, layout::large9, layout::unpinnable,
-                                         layout::mixed};
+inline constexpr layout all_layouts[] = {layout::seq, layout::shuffled, layout::large9,
+                                         layout::unpinnable, layout::mixed};
 constexpr std::string_view layout_name(layout l)
 {
     switch (l) {
@@ -73,8 +73,8 @@ inline bool unpinnable(layout lay, std::size_t folio)
 }
 inline bool stray(layout lay, std::size_t folio)
 {
-    return (lay == layout::seq || lay == layout::shuffled || lay == layout::large9) && unpinnable(lay, folio) &&
-           (folio / 100) % 10 == 3;
+    return (lay == layout::seq || lay == layout::shuffled || lay == layout::large9) &&
+           unpinnable(lay, folio) && (folio / 100) % 10 == 3;
 }
 
 // ---- the baseline: kernel-style C struct and loop -----------------------------------------------
@@ -92,24 +92,51 @@ struct page {
     int _mapcount;
 };
 
-enum : unsigned { PG_lru = 5, PG_head = 6, PG_owner_priv_1 = 10, PG_private = 14, PG_swapbacked = 16 };
+enum : unsigned {
+    PG_lru = 5,
+    PG_head = 6,
+    PG_owner_priv_1 = 10,
+    PG_private = 14,
+    PG_swapbacked = 16
+};
 enum : unsigned { ZONES_SHIFT = 56, ORDER_SHIFT = 48, ZONE_MOVABLE = 3 };
 constexpr unsigned PGTY_hugetlb = 0xf4;
 
 inline page* vmemmap_base = nullptr; // pfn 0
 
-inline unsigned long page_to_pfn(const page* p) { return static_cast<unsigned long>(p - vmemmap_base); }
+inline unsigned long page_to_pfn(const page* p)
+{
+    return static_cast<unsigned long>(p - vmemmap_base);
+}
 inline page* page_folio(page* p)
 {
     const unsigned long head = p->compound_head;
     return (head & 1) ? reinterpret_cast<page*>(head - 1) : p;
 }
-inline bool test_bit(unsigned b, const page* p) { return p->flags >> b & 1; }
-inline unsigned folio_order(const page* f) { return test_bit(PG_head, f) ? (f->flags >> ORDER_SHIFT) & 0xff : 0; }
-inline bool page_has_type(const page* f) { return static_cast<unsigned>(f->_mapcount) >> 24 >= 0xf0; }
-inline bool folio_test_hugetlb(const page* f) { return static_cast<unsigned>(f->_mapcount) >> 24 == PGTY_hugetlb; }
-inline bool folio_test_anon(const page* f) { return f->mapping & 1; }
-inline bool folio_test_swapcache(const page* f) { return test_bit(PG_owner_priv_1, f) && test_bit(PG_swapbacked, f); }
+inline bool test_bit(unsigned b, const page* p)
+{
+    return p->flags >> b & 1;
+}
+inline unsigned folio_order(const page* f)
+{
+    return test_bit(PG_head, f) ? (f->flags >> ORDER_SHIFT) & 0xff : 0;
+}
+inline bool page_has_type(const page* f)
+{
+    return static_cast<unsigned>(f->_mapcount) >> 24 >= 0xf0;
+}
+inline bool folio_test_hugetlb(const page* f)
+{
+    return static_cast<unsigned>(f->_mapcount) >> 24 == PGTY_hugetlb;
+}
+inline bool folio_test_anon(const page* f)
+{
+    return f->mapping & 1;
+}
+inline bool folio_test_swapcache(const page* f)
+{
+    return test_bit(PG_owner_priv_1, f) && test_bit(PG_swapbacked, f);
+}
 
 // folio_expected_ref_count(), f183663901f2.
 inline int folio_expected_ref_count(const page* f)
@@ -195,10 +222,12 @@ inline void build(dataset& d, layout lay, std::size_t n)
     d.folios.reserve(nfolios);
     for (std::size_t k = 0; k < nfolios; ++k) {
         const bool movable = unpinnable(lay, k);
-        const int refs = int(per) /* one PTE per page */ + int(per) * (order ? 1 : 1024) + (stray(lay, k) ? 1 : 0);
+        const int refs = int(per) /* one PTE per page */ + int(per) * (order ? 1 : 1024) +
+                         (stray(lay, k) ? 1 : 0);
         page& head = d.vmemmap[k * per];
-        head.flags = (1ul << PG_lru) | (1ul << PG_swapbacked) |
-                     (static_cast<unsigned long>(movable ? unsigned(ZONE_MOVABLE) : 2u) << ZONES_SHIFT);
+        head.flags =
+            (1ul << PG_lru) | (1ul << PG_swapbacked) |
+            (static_cast<unsigned long>(movable ? unsigned(ZONE_MOVABLE) : 2u) << ZONES_SHIFT);
         if (order)
             head.flags |= (1ul << PG_head) | (static_cast<unsigned long>(order) << ORDER_SHIFT);
         head.mapping = 0x1000 | 1; // an anon_vma, tagged anon
@@ -236,7 +265,10 @@ inline void build(dataset& d, layout lay, std::size_t n)
 
 template <class F>
 struct dry_env {
-    bool is_longterm_pinnable(const F& f) const { return foliorc::folio_zone(f) != foliorc::zone_type::movable; }
+    bool is_longterm_pinnable(const F& f) const
+    {
+        return foliorc::folio_zone(f) != foliorc::zone_type::movable;
+    }
     bool is_device_coherent(const F&) const { return false; }
     bool isolate_hugetlb(F&) const { return true; }
     void lru_add_drain() const {}
@@ -252,7 +284,10 @@ inline result from(const foliorc::collect_result& c)
 
 // ---- the variants -------------------------------------------------------------------------------
 
-[[gnu::noinline]] inline result run_baseline(const dataset& d) { return kernel_style::collect(d.kpofs.data(), d.n); }
+[[gnu::noinline]] inline result run_baseline(const dataset& d)
+{
+    return kernel_style::collect(d.kpofs.data(), d.n);
+}
 
 [[gnu::noinline]] inline result run_foliorc(dataset& d)
 {
@@ -263,8 +298,9 @@ inline result from(const foliorc::collect_result& c)
 [[gnu::noinline]] inline result run_prefetch(dataset& d)
 {
     dry_env<ffolio> env;
-    return from(foliorc::collect_unpinnable(d.fpofs, env, foliorc::drain::latest{}, foliorc::dedupe::pfn_range{},
-                                            foliorc::no_sink{}, foliorc::prefetch_ahead<16>{}));
+    return from(foliorc::collect_unpinnable(d.fpofs, env, foliorc::drain::latest{},
+                                            foliorc::dedupe::pfn_range{}, foliorc::no_sink{},
+                                            foliorc::prefetch_ahead<16>{}));
 }
 
 result run_plugged(dataset& d);          // below, after the folio_traits specialization
@@ -302,13 +338,15 @@ inline long expected_floor(layout lay, std::size_t n)
     foliorc::collect_result c;
     dry_env<ffolio> env;
     foliorc::drain::latest::state st{};
-    auto runs = d.fpofs | views::chunk_by([](const E& a, const E& b) {
-                    return foliorc::dedupe::pfn_range::same(b, a.folio);
-                }) |
-                views::transform([](auto&& run) {
-                    return std::pair<ffolio*, int>{(*ranges::begin(run)).folio, int(ranges::distance(run))};
-                }) |
-                views::filter([&](const std::pair<ffolio*, int>& p) { return !env.is_longterm_pinnable(*p.first); });
+    auto runs =
+        d.fpofs | views::chunk_by([](const E& a, const E& b) {
+            return foliorc::dedupe::pfn_range::same(b, a.folio);
+        }) |
+        views::transform([](auto&& run) {
+            return std::pair<ffolio*, int>{(*ranges::begin(run)).folio, int(ranges::distance(run))};
+        }) |
+        views::filter(
+            [&](const std::pair<ffolio*, int>& p) { return !env.is_longterm_pinnable(*p.first); });
     ranges::for_each(runs, [&](const std::pair<ffolio*, int>& p) {
         ffolio& f = *p.first;
         ++c.collected;
@@ -366,11 +404,16 @@ struct foliorc::folio_traits<bench::kernel_style::page> {
     }
     static unsigned order(const P& p) { return bench::kernel_style::folio_order(&p); }
     static int ref_count(const P& p) { return p._refcount; }
-    static int mapcount(const P& p) { return bench::kernel_style::page_has_type(&p) ? 0 : p._mapcount + 1; }
+    static int mapcount(const P& p)
+    {
+        return bench::kernel_style::page_has_type(&p) ? 0 : p._mapcount + 1;
+    }
     static int pincount(const P&) { return 0; }
     static mapping_kind mapping(const P& p)
     {
-        return !p.mapping ? mapping_kind::none : (p.mapping & 1) ? mapping_kind::anon : mapping_kind::file;
+        return !p.mapping        ? mapping_kind::none
+               : (p.mapping & 1) ? mapping_kind::anon
+                                 : mapping_kind::file;
     }
     static page_type type(const P& p)
     {
@@ -381,7 +424,8 @@ struct foliorc::folio_traits<bench::kernel_style::page> {
     static std::uint64_t pfn(const P& p) { return bench::kernel_style::page_to_pfn(&p); }
     static zone_type zone(const P& p)
     {
-        return ((p.flags >> bench::kernel_style::ZONES_SHIFT) & 3) == bench::kernel_style::ZONE_MOVABLE
+        return ((p.flags >> bench::kernel_style::ZONES_SHIFT) & 3) ==
+                       bench::kernel_style::ZONE_MOVABLE
                    ? zone_type::movable
                    : zone_type::normal;
     }
@@ -407,6 +451,7 @@ struct foliorc::pofs_entry_traits<bench::kernel_style::page*> {
 [[gnu::noinline]] inline bench::result bench::run_plugged_prefetch(dataset& d)
 {
     dry_env<kernel_style::page> env;
-    return from(foliorc::collect_unpinnable(d.kpofs, env, foliorc::drain::latest{}, foliorc::dedupe::pfn_range{},
-                                            foliorc::no_sink{}, foliorc::prefetch_ahead<16>{}));
+    return from(foliorc::collect_unpinnable(d.kpofs, env, foliorc::drain::latest{},
+                                            foliorc::dedupe::pfn_range{}, foliorc::no_sink{},
+                                            foliorc::prefetch_ahead<16>{}));
 }

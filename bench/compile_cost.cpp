@@ -5,7 +5,10 @@
 
 namespace {
 struct env {
-    bool is_longterm_pinnable(const foliorc::folio& f) const { return foliorc::folio_is_longterm_pinnable(f); }
+    bool is_longterm_pinnable(const foliorc::folio& f) const
+    {
+        return foliorc::folio_is_longterm_pinnable(f);
+    }
     bool is_device_coherent(const foliorc::folio&) const { return false; }
     bool isolate_hugetlb(foliorc::folio&) const { return false; }
     void lru_add_drain() const {}

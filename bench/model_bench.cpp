@@ -102,5 +102,7 @@ void faults_then_drain_all(benchmark::State& state)
 BENCHMARK(fault)->Name("model/fault")->Unit(benchmark::kMicrosecond);
 BENCHMARK(pin_with_migration)->Name("model/pin_with_migration")->Unit(benchmark::kMicrosecond);
 BENCHMARK(drain_all_empty)->Name("model/drain_all_empty")->Unit(benchmark::kMicrosecond);
-BENCHMARK(faults_then_drain_all)->Name("model/16_faults_then_drain_all")->Unit(benchmark::kMicrosecond);
+BENCHMARK(faults_then_drain_all)
+    ->Name("model/16_faults_then_drain_all")
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

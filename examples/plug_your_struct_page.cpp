@@ -18,9 +18,10 @@ namespace {
 
 void show(const char* what, const ksim::folio& f)
 {
-    std::printf("  %-44s pfn %-3lu order %u  _refcount %-5d _mapcount %-2d _pincount %d  flags %#lx\n",
-                what, f.pages->pfn, unsigned(f._folio_order), f._refcount.load(),
-                f._folio_order ? f._large_mapcount : f.pages->_mapcount, f._pincount, f.flags);
+    std::printf(
+        "  %-44s pfn %-3lu order %u  _refcount %-5d _mapcount %-2d _pincount %d  flags %#lx\n",
+        what, f.pages->pfn, unsigned(f._folio_order), f._refcount.load(),
+        f._folio_order ? f._large_mapcount : f.pages->_mapcount, f._pincount, f.flags);
 }
 
 void print_log()
@@ -46,7 +47,8 @@ int main()
     ::foliorc::folio_add_rmap_ptes(file); // the fault's reference becomes the PTE's
     show("after filemap_add_folio, attach_private, map", file);
     kernel_rule_sets::for_each([&]<class R>() {
-        std::printf("    expected_ref_count<%s> = %d\n", R::name.data(), ::foliorc::expected_ref_count<R>(file));
+        std::printf("    expected_ref_count<%s> = %d\n", R::name.data(),
+                    ::foliorc::expected_ref_count<R>(file));
     });
     print_log();
 
@@ -86,13 +88,15 @@ int main()
     ksim::adapter::gup env(mem, caches, 0, pte);
     std::vector<ksim::page*> pages;
     const gup_longterm_result g = ::foliorc::pin_user_pages_longterm(pages, env);
-    std::printf("    ret %ld after %d attempts; migrated %d folio(s) in %d pass(es)\n", g.ret, g.attempts,
-                g.migration.nr_succeeded, g.migration.passes);
+    std::printf("    ret %ld after %d attempts; migrated %d folio(s) in %d pass(es)\n", g.ret,
+                g.attempts, g.migration.nr_succeeded, g.migration.passes);
     show("the old folio", guest);
     show("the new folio the pages now belong to", *ksim::page_folio(*pages[0]));
     print_log();
 
-    const bool hijacked = (file.flags | small.flags | large.flags | guest.flags) >> ksim::PG_reserved & 1;
-    std::printf("ksim's own folio_get/folio_put/... called by foliorc: %s\n", hijacked ? "YES (bug)" : "never");
+    const bool hijacked =
+        (file.flags | small.flags | large.flags | guest.flags) >> ksim::PG_reserved & 1;
+    std::printf("ksim's own folio_get/folio_put/... called by foliorc: %s\n",
+                hijacked ? "YES (bug)" : "never");
     return hijacked || g.ret != 4 ? 1 : 0;
 }

@@ -34,9 +34,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -48,7 +48,8 @@ using namespace foliorc;
 using namespace foliorc::model;
 
 struct totals {
-    long runs = 0, executed = 0, pins = 0, pins_failed = 0, local_drains = 0, drain_alls = 0, wasted = 0;
+    long runs = 0, executed = 0, pins = 0, pins_failed = 0, local_drains = 0, drain_alls = 0,
+         wasted = 0;
     long worst_drains = 0, worst_failed = 0;
     void add(const totals& o)
     {
@@ -193,7 +194,8 @@ int main(int argc, char** argv)
     bool reduction = true;
     auto usage = [&] {
         std::fprintf(stderr,
-                     "usage: %s [--kernel VERSION] [--cpus N] [--ops K | --ops A,B,...] [--threads T] [--no-reduce] [--json]\n",
+                     "usage: %s [--kernel VERSION] [--cpus N] [--ops K | --ops A,B,...] [--threads "
+                     "T] [--no-reduce] [--json]\n",
                      argv[0]);
         return 2;
     };
@@ -241,7 +243,8 @@ int main(int argc, char** argv)
     const auto looked = kernels::with_preset(version, [&]<class K>() {
         used = K::version;
         own = K::policy::name;
-        using run_fn = void (*)(totals&, const scenario&, const std::vector<std::uint8_t>&, reduced);
+        using run_fn =
+            void (*)(totals&, const scenario&, const std::vector<std::uint8_t>&, reduced);
         std::vector<run_fn> runs;
         kernel_drain_policies::for_each([&]<class P>() {
             names.push_back(P::name);
@@ -270,13 +273,15 @@ int main(int argc, char** argv)
     }
     if (!looked->warning.empty())
         std::fprintf(stderr, "%s\n", looked->warning.c_str());
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double count = double(space.count());
     const long executed = results.empty() ? 0 : results[0].executed; // per policy
     const std::string reduction_text =
-        reduction ? "the operations after the last pin reordered: " + std::to_string(executed) +
-                        " kernel runs per policy for " + std::to_string(space.count()) + " interleavings"
-                  : std::string("none: every interleaving run");
+        reduction
+            ? "the operations after the last pin reordered: " + std::to_string(executed) +
+                  " kernel runs per policy for " + std::to_string(space.count()) + " interleavings"
+            : std::string("none: every interleaving run");
 
     std::string ops_text, ops_json;
     for (std::size_t c = 0; c < sc.ops.size(); ++c) {
@@ -284,19 +289,22 @@ int main(int argc, char** argv)
         ops_json += (c ? "," : "") + std::to_string(sc.ops[c]);
     }
     if (json) {
-        std::printf(R"({"kernel":"%.*s","kernel_policy":"%.*s","cpus":%u,"ops":[%s],"interleavings":%llu,)"
-                    R"("reduction":"%s","executed_per_policy":%ld,"threads":%u,"seconds":%.6f,"interleavings_per_s":%.1f,)"
-                    R"("pairs_per_s":%.1f,"policies":[)",
-                    int(used.size()), used.data(), int(own.size()), own.data(), sc.cpus, ops_json.c_str(),
-                    static_cast<unsigned long long>(space.count()), reduction ? "tail_after_last_pin" : "none",
-                    executed, threads, secs, count / secs, count * double(results.size()) / secs);
+        std::printf(
+            R"({"kernel":"%.*s","kernel_policy":"%.*s","cpus":%u,"ops":[%s],"interleavings":%llu,)"
+            R"("reduction":"%s","executed_per_policy":%ld,"threads":%u,"seconds":%.6f,"interleavings_per_s":%.1f,)"
+            R"("pairs_per_s":%.1f,"policies":[)",
+            int(used.size()), used.data(), int(own.size()), own.data(), sc.cpus, ops_json.c_str(),
+            static_cast<unsigned long long>(space.count()),
+            reduction ? "tail_after_last_pin" : "none", executed, threads, secs, count / secs,
+            count * double(results.size()) / secs);
         for (std::size_t i = 0; i < results.size(); ++i) {
             const auto& name = names[i];
             const auto& t = results[i];
-            std::printf(R"(%s{"policy":"%.*s","pins":%ld,"pins_failed":%ld,"local_drains":%ld,)"
-                        R"("drain_alls":%ld,"wasted_drains":%ld,"worst_drains":%ld,"worst_failed":%ld})",
-                        i ? "," : "", int(name.size()), name.data(), t.pins, t.pins_failed,
-                        t.local_drains, t.drain_alls, t.wasted, t.worst_drains, t.worst_failed);
+            std::printf(
+                R"(%s{"policy":"%.*s","pins":%ld,"pins_failed":%ld,"local_drains":%ld,)"
+                R"("drain_alls":%ld,"wasted_drains":%ld,"worst_drains":%ld,"worst_failed":%ld})",
+                i ? "," : "", int(name.size()), name.data(), t.pins, t.pins_failed, t.local_drains,
+                t.drain_alls, t.wasted, t.worst_drains, t.worst_failed);
         }
         std::printf("]}\n");
         return 0;
@@ -306,16 +314,17 @@ int main(int argc, char** argv)
     std::printf("%llu interleavings of %u CPUs (%s operations), each under %zu policies, in "
                 "%.2f s on %u threads (%.0f interleavings/s, %.0f interleaving-policy pairs/s)\n"
                 "reduction: %s\n",
-                static_cast<unsigned long long>(space.count()), sc.cpus, ops_text.c_str(), results.size(), secs,
-                threads, count / secs, count * double(results.size()) / secs, reduction_text.c_str());
+                static_cast<unsigned long long>(space.count()), sc.cpus, ops_text.c_str(),
+                results.size(), secs, threads, count / secs, count * double(results.size()) / secs,
+                reduction_text.c_str());
     std::printf("%-18s %6s %12s %13s %11s %14s %13s %13s\n", "policy", "pins", "pins failed",
                 "local drains", "drain-alls", "wasted drains", "worst drains", "worst failed");
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& name = names[i];
         const auto& t = results[i];
-        std::printf("%-18.*s %6ld %12ld %13ld %11ld %14ld %13ld %13ld\n", int(name.size()), name.data(),
-                    t.pins, t.pins_failed, t.local_drains, t.drain_alls, t.wasted, t.worst_drains,
-                    t.worst_failed);
+        std::printf("%-18.*s %6ld %12ld %13ld %11ld %14ld %13ld %13ld\n", int(name.size()),
+                    name.data(), t.pins, t.pins_failed, t.local_drains, t.drain_alls, t.wasted,
+                    t.worst_drains, t.worst_failed);
     }
     return 0;
 }

@@ -21,10 +21,26 @@ namespace ksim {
 
 // Its own flag bits (the 6.12 numbering of the flags it models).
 enum pageflag : unsigned {
-    PG_locked = 0, PG_writeback = 1, PG_referenced = 2, PG_uptodate = 3, PG_dirty = 4, PG_lru = 5,
-    PG_head = 6, PG_waiters = 7, PG_active = 8, PG_workingset = 9, PG_owner_priv_1 = 10,
-    PG_owner_2 = 11, PG_arch_1 = 12, PG_reserved = 13, PG_private = 14, PG_private_2 = 15,
-    PG_reclaim = 16, PG_swapbacked = 17, PG_unevictable = 18, PG_mlocked = 19,
+    PG_locked = 0,
+    PG_writeback = 1,
+    PG_referenced = 2,
+    PG_uptodate = 3,
+    PG_dirty = 4,
+    PG_lru = 5,
+    PG_head = 6,
+    PG_waiters = 7,
+    PG_active = 8,
+    PG_workingset = 9,
+    PG_owner_priv_1 = 10,
+    PG_owner_2 = 11,
+    PG_arch_1 = 12,
+    PG_reserved = 13,
+    PG_private = 14,
+    PG_private_2 = 15,
+    PG_reclaim = 16,
+    PG_swapbacked = 17,
+    PG_unevictable = 18,
+    PG_mlocked = 19,
 };
 enum class zone : std::uint8_t { normal, movable };
 enum class pageblock : std::uint8_t { movable, cma, unmovable };
@@ -97,21 +113,57 @@ struct memory {
     }
 };
 
-inline folio* page_folio(const page& p) { return reinterpret_cast<folio*>(p.compound_head & ~std::uintptr_t(1)); }
+inline folio* page_folio(const page& p)
+{
+    return reinterpret_cast<folio*>(p.compound_head & ~std::uintptr_t(1));
+}
 
 // The simulator's own kernel-named helpers, with the meanings its code base gives them. They sit
 // beside its types, so argument-dependent lookup finds them: foliorc must never call them.
-inline int folio_mapcount(const folio& f) { return f._large_mapcount; } // raw, -1 based
-inline int folio_ref_count(const folio&) { return -1; }
-inline void folio_get(folio& f) { f.flags |= 1ul << PG_reserved; }
-inline void folio_put(folio& f) { f.flags |= 1ul << PG_reserved; }
-inline bool folio_test_lru(const folio&) { return true; }
-inline bool folio_isolate_lru(folio&) { return true; }
-inline void unpin_folio(folio& f) { f._pincount = -100; }
-inline bool try_grab_folio(folio&, int, unsigned) { return false; }
-inline int folio_nr_pages(const folio&) { return 0; }
-inline bool folio_is_longterm_pinnable(const folio&) { return true; }
-inline int expected_ref_count(const folio&) { return -1; }
+inline int folio_mapcount(const folio& f)
+{
+    return f._large_mapcount;
+} // raw, -1 based
+inline int folio_ref_count(const folio&)
+{
+    return -1;
+}
+inline void folio_get(folio& f)
+{
+    f.flags |= 1ul << PG_reserved;
+}
+inline void folio_put(folio& f)
+{
+    f.flags |= 1ul << PG_reserved;
+}
+inline bool folio_test_lru(const folio&)
+{
+    return true;
+}
+inline bool folio_isolate_lru(folio&)
+{
+    return true;
+}
+inline void unpin_folio(folio& f)
+{
+    f._pincount = -100;
+}
+inline bool try_grab_folio(folio&, int, unsigned)
+{
+    return false;
+}
+inline int folio_nr_pages(const folio&)
+{
+    return 0;
+}
+inline bool folio_is_longterm_pinnable(const folio&)
+{
+    return true;
+}
+inline int expected_ref_count(const folio&)
+{
+    return -1;
+}
 inline void lru_add_drain() {}
 
 } // namespace ksim
@@ -194,7 +246,10 @@ struct foliorc::folio_traits<ksim::folio> {
     }
     static page_type type(const F& f) { return f.hugetlb ? page_type::hugetlb : page_type::none; }
     static std::uint64_t pfn(const F& f) { return f.pages->pfn; }
-    static zone_type zone(const F& f) { return f.z == ksim::zone::movable ? zone_type::movable : zone_type::normal; }
+    static zone_type zone(const F& f)
+    {
+        return f.z == ksim::zone::movable ? zone_type::movable : zone_type::normal;
+    }
     static migratetype pageblock_mt(const F& f)
     {
         return f.mt == ksim::pageblock::cma         ? migratetype::cma
@@ -227,11 +282,14 @@ struct foliorc::folio_traits<ksim::folio> {
         switch (k) {
         case mapping_kind::none: f.mapping = 0; break;
         case mapping_kind::anon: f.mapping = anon | ksim::PAGE_MAPPING_ANON; break;
-        case mapping_kind::ksm: f.mapping = anon | ksim::PAGE_MAPPING_ANON | ksim::PAGE_MAPPING_MOVABLE; break;
+        case mapping_kind::ksm:
+            f.mapping = anon | ksim::PAGE_MAPPING_ANON | ksim::PAGE_MAPPING_MOVABLE;
+            break;
         case mapping_kind::movable_ops: f.mapping = ksim::PAGE_MAPPING_MOVABLE; break;
         case mapping_kind::file: // always a ksim::adapter::mapping (adapter::file)
         case mapping_kind::swap:
-            f.mapping = reinterpret_cast<std::uintptr_t>(static_cast<const ksim::adapter::mapping*>(m)->as);
+            f.mapping =
+                reinterpret_cast<std::uintptr_t>(static_cast<const ksim::adapter::mapping*>(m)->as);
             break;
         }
     }
@@ -244,8 +302,9 @@ struct foliorc::folio_traits<ksim::folio> {
     // ledger hook
     static void record(F& f, std::string_view op, holder_id who, int n)
     {
-        ksim::adapter::log.push_back("pfn " + std::to_string(f.pages->pfn) + " " + std::string(op) + " " +
-                                     describe(who) + (n > 0 ? " +" : " ") + std::to_string(n));
+        ksim::adapter::log.push_back("pfn " + std::to_string(f.pages->pfn) + " " + std::string(op) +
+                                     " " + describe(who) + (n > 0 ? " +" : " ") +
+                                     std::to_string(n));
     }
 };
 
@@ -285,7 +344,8 @@ public:
     {
         pages.clear();
         for (page* p : *pte_) {
-            ::foliorc::try_grab_folio(*page_folio(*p), 1, foliorc::FOLL_PIN | foliorc::FOLL_LONGTERM);
+            ::foliorc::try_grab_folio(*page_folio(*p), 1,
+                                      foliorc::FOLL_PIN | foliorc::FOLL_LONGTERM);
             pages.push_back(p);
         }
         return static_cast<long>(pages.size());

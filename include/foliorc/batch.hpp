@@ -122,7 +122,8 @@ public:
     {
         check_cpu(cpu, ::foliorc::folio_pfn(f));
         if (::foliorc::folio_test(f, pg::lru))
-            detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "folio_add_lru: PG_lru already set");
+            detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                         "folio_add_lru: PG_lru already set");
         queue(cpu, batch_kind::lru_add, f, mlock_tag::munlock, "folio_add_lru");
     }
     // folio_putback_lru: back through lru_add, then the isolation reference is dropped.
@@ -132,13 +133,22 @@ public:
         ::foliorc::folio_put(f, holder::isolation, "folio_putback_lru");
     }
     // The five below: which folios each takes is swap_batch::takes.
-    void folio_activate(unsigned cpu, F& f) { queue_move(cpu, batch_kind::lru_activate, f, "folio_activate"); }
-    void folio_deactivate(unsigned cpu, F& f) { queue_move(cpu, batch_kind::lru_deactivate, f, "folio_deactivate"); }
+    void folio_activate(unsigned cpu, F& f)
+    {
+        queue_move(cpu, batch_kind::lru_activate, f, "folio_activate");
+    }
+    void folio_deactivate(unsigned cpu, F& f)
+    {
+        queue_move(cpu, batch_kind::lru_deactivate, f, "folio_deactivate");
+    }
     void deactivate_file_folio(unsigned cpu, F& f)
     {
         queue_move(cpu, batch_kind::lru_deactivate_file, f, "deactivate_file_folio");
     }
-    void folio_mark_lazyfree(unsigned cpu, F& f) { queue_move(cpu, batch_kind::lru_lazyfree, f, "folio_mark_lazyfree"); }
+    void folio_mark_lazyfree(unsigned cpu, F& f)
+    {
+        queue_move(cpu, batch_kind::lru_lazyfree, f, "folio_mark_lazyfree");
+    }
     void folio_rotate_reclaimable(unsigned cpu, F& f)
     {
         queue_move(cpu, batch_kind::lru_move_tail, f, "folio_rotate_reclaimable");
@@ -159,7 +169,8 @@ public:
     {
         check_cpu(cpu, ::foliorc::folio_pfn(f));
         if (::foliorc::folio_test(f, pg::lru))
-            detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "mlock_new_folio: PG_lru already set");
+            detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                         "mlock_new_folio: PG_lru already set");
         set_flag_if_clear(f, pg::mlocked, "mlock_new_folio");
         queue(cpu, batch_kind::mlock, f, mlock_tag::new_folio, "mlock_new_folio");
     }
@@ -264,7 +275,8 @@ private:
     {
         if (cfg.nr_cpus == 0 || cfg.nr_cpus > 0xffff)
             detail::fail(errc::wrong_state, 0,
-                         "lru_caches: nr_cpus must be 1..65535, not " + std::to_string(cfg.nr_cpus));
+                         "lru_caches: nr_cpus must be 1..65535, not " +
+                             std::to_string(cfg.nr_cpus));
         return cfg;
     }
     // Every public operation checks its CPU before it touches a folio (pfn: the folio's).
@@ -338,7 +350,8 @@ private:
 
     void add_and_maybe_flush(unsigned cpu, batch_kind k, batch& b, F& f, mlock_tag tag)
     {
-        if (!b.add(entry{&f, tag}) || !::foliorc::folio_may_be_lru_cached(f) || lru_cache_disabled())
+        if (!b.add(entry{&f, tag}) || !::foliorc::folio_may_be_lru_cached(f) ||
+            lru_cache_disabled())
             process(cpu, k);
     }
 
@@ -354,7 +367,8 @@ private:
             for (; i < b.size(); ++i) {
                 const entry& e = b[i];
                 F& f = *e.folio;
-                detail::change_t<F> c{k == batch_kind::mlock ? "mlock_folio_batch" : "folio_batch_move_lru"};
+                detail::change_t<F> c{k == batch_kind::mlock ? "mlock_folio_batch"
+                                                             : "folio_batch_move_lru"};
                 c.ref(batch_holder(k, cpu), -1);
                 mlock_count_update u{};
                 if (k == batch_kind::mlock)

@@ -60,13 +60,19 @@ struct pofs_entry_traits<page_ref<F>> {
     using folio_type = F;
     static constexpr bool is_page = true;
     static constexpr F* folio(const page_ref<F>& e) noexcept { return e.folio; }
-    static constexpr bool in_folio(const page_ref<F>& e, const F* f) noexcept { return e.folio == f; }
+    static constexpr bool in_folio(const page_ref<F>& e, const F* f) noexcept
+    {
+        return e.folio == f;
+    }
 };
 
 // An entry whose folio type is not folio_like is refused here, naming folio_like.
 template <class E>
-concept pofs_entry = requires { typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type; } &&
-                     folio_like<typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type>;
+concept pofs_entry = requires
+{
+    typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type;
+}
+&&folio_like<typename pofs_entry_traits<std::remove_cvref_t<E>>::folio_type>;
 
 template <class R>
 concept pofs_range = std::ranges::input_range<R> && pofs_entry<std::ranges::range_value_t<R>>;
@@ -140,48 +146,70 @@ struct pfn_range {
 // once per folio, then the predicate it returns on the following entries; same(next, folio) is
 // the one-shot form.
 template <class D, class E>
-concept dedupe_policy_for =
-    pofs_entry<E> && requires(const E& next, const typename pofs_entry_traits<E>::folio_type* current) {
-        { D::template run_of<E>(current)(next) } -> std::convertible_to<bool>;
-        { D::template same<E>(next, current) } -> std::convertible_to<bool>;
-    };
+concept dedupe_policy_for = pofs_entry<E> &&
+    requires(const E& next, const typename pofs_entry_traits<E>::folio_type* current)
+{
+    {
+        D::template run_of<E>(current)(next)
+        } -> std::convertible_to<bool>;
+    {
+        D::template same<E>(next, current)
+        } -> std::convertible_to<bool>;
+};
 
 // A dedupe strategy: a name, and run_of/same for folio entries and page entries alike (checked
 // with folio_snapshot* and page_ref<folio_snapshot>).
 template <class D>
-concept dedupe_policy = requires {
-    { D::name } -> std::convertible_to<std::string_view>;
-} && dedupe_policy_for<D, folio_snapshot*> && dedupe_policy_for<D, page_ref<folio_snapshot>>;
+concept dedupe_policy = requires
+{
+    {
+        D::name
+        } -> std::convertible_to<std::string_view>;
+}
+&&dedupe_policy_for<D, folio_snapshot*>&& dedupe_policy_for<D, page_ref<folio_snapshot>>;
 
 // ---- the environment: the caller's kernel ----
 // One concept per hook, so that a missing hook is named in the compiler's diagnostic.
 
 template <class Env, class F>
-concept collect_env_is_longterm_pinnable = requires(Env& env, F& f) {
-    { env.is_longterm_pinnable(f) } -> std::convertible_to<bool>;
+concept collect_env_is_longterm_pinnable = requires(Env& env, F& f)
+{
+    {
+        env.is_longterm_pinnable(f)
+        } -> std::convertible_to<bool>;
 };
 template <class Env, class F>
-concept collect_env_is_device_coherent = requires(Env& env, F& f) {
-    { env.is_device_coherent(f) } -> std::convertible_to<bool>;
+concept collect_env_is_device_coherent = requires(Env& env, F& f)
+{
+    {
+        env.is_device_coherent(f)
+        } -> std::convertible_to<bool>;
 };
 template <class Env, class F>
-concept collect_env_isolate_hugetlb = requires(Env& env, F& f) {
-    { env.isolate_hugetlb(f) } -> std::convertible_to<bool>; // folio_isolate_hugetlb onto the list
+concept collect_env_isolate_hugetlb = requires(Env& env, F& f)
+{
+    {
+        env.isolate_hugetlb(f)
+        } -> std::convertible_to<bool>; // folio_isolate_hugetlb onto the list
 };
 template <class Env, class F>
-concept collect_env_isolate_lru = requires(Env& env, F& f) {
-    { env.isolate_lru(f) } -> std::convertible_to<bool>; // folio_isolate_lru
+concept collect_env_isolate_lru = requires(Env& env, F& f)
+{
+    {
+        env.isolate_lru(f)
+        } -> std::convertible_to<bool>; // folio_isolate_lru
 };
 template <class Env, class F>
-concept collect_env_add_to_list = requires(Env& env, F& f) {
+concept collect_env_add_to_list = requires(Env& env, F& f)
+{
     env.add_to_list(f); // list_add_tail + node_stat_mod_folio(NR_ISOLATED_*)
 };
 
 template <class Env, class F>
 concept collect_env = folio_like<F> && collect_env_is_longterm_pinnable<Env, F> &&
-                      collect_env_is_device_coherent<Env, F> && collect_env_isolate_hugetlb<Env, F> &&
-                      drain_env_local<Env> && drain_env_all<Env> && collect_env_isolate_lru<Env, F> &&
-                      collect_env_add_to_list<Env, F>;
+    collect_env_is_device_coherent<Env, F> && collect_env_isolate_hugetlb<Env, F> &&
+    drain_env_local<Env> && drain_env_all<Env> && collect_env_isolate_lru<Env, F> &&
+    collect_env_add_to_list<Env, F>;
 
 // folio_is_longterm_pinnable() from the folio's zone and pageblock (docs/kernel.md ("Longterm pinnability")): CMA or
 // isolated pageblocks, ZONE_DEVICE (device coherent, fs-dax) and ZONE_MOVABLE are unpinnable.
@@ -197,9 +225,10 @@ struct folio_is_longterm_pinnable_fn {
                       "folio_is_longterm_pinnable needs folio_traits<F>::zone(f) (a zone_type): "
                       "without it the folio's zone is unknown, and ZONE_MOVABLE or ZONE_DEVICE "
                       "folios would read as pinnable");
-        static_assert(folio_traits_pageblock_mt<F>,
-                      "folio_is_longterm_pinnable needs folio_traits<F>::pageblock_mt(f) (a "
-                      "migratetype): without it CMA and isolated pageblocks would read as pinnable");
+        static_assert(
+            folio_traits_pageblock_mt<F>,
+            "folio_is_longterm_pinnable needs folio_traits<F>::pageblock_mt(f) (a "
+            "migratetype): without it CMA and isolated pageblocks would read as pinnable");
         if constexpr (folio_traits_zone<F> && folio_traits_pageblock_mt<F>) {
             const migratetype mt = folio_traits<F>::pageblock_mt(f);
             if (mt == migratetype::cma || mt == migratetype::isolate)
@@ -216,13 +245,13 @@ inline constexpr folio_is_longterm_pinnable_fn folio_is_longterm_pinnable{};
 // ---- results and tracing ----
 
 enum class collect_decision : std::uint8_t {
-    pinnable,            // skipped: folio_is_longterm_pinnable
-    device_coherent,     // collected, left for migrate_device_coherent_folio
-    hugetlb,             // collected, folio_isolate_hugetlb succeeded
-    hugetlb_not_isolated,// collected, folio_isolate_hugetlb failed
-    drained,             // the policy drained (reported before isolated / isolation_failed)
-    isolated,            // collected, folio_isolate_lru succeeded, on the list
-    isolation_failed,    // collected, folio_isolate_lru failed (still counts)
+    pinnable,             // skipped: folio_is_longterm_pinnable
+    device_coherent,      // collected, left for migrate_device_coherent_folio
+    hugetlb,              // collected, folio_isolate_hugetlb succeeded
+    hugetlb_not_isolated, // collected, folio_isolate_hugetlb failed
+    drained,              // the policy drained (reported before isolated / isolation_failed)
+    isolated,             // collected, folio_isolate_lru succeeded, on the list
+    isolation_failed,     // collected, folio_isolate_lru failed (still counts)
 };
 
 [[nodiscard]] constexpr std::string_view collect_decision_name(collect_decision d) noexcept
@@ -265,7 +294,11 @@ struct [[nodiscard]] collect_result {
 template <class Env, class F>
 [[nodiscard]] constexpr int call_pin_refs(Env& env, const F& f, int pages)
 {
-    if constexpr (requires { { env.pin_refs(f, pages) } -> std::convertible_to<int>; })
+    if constexpr (requires {
+                      {
+                          env.pin_refs(f, pages)
+                          } -> std::convertible_to<int>;
+                  })
         return env.pin_refs(f, pages);
     else
         return ::foliorc::pin_refs(f, 1);
@@ -279,7 +312,8 @@ struct no_prefetch {
 };
 template <std::size_t Distance>
 struct prefetch_ahead {
-    static_assert(Distance > 0, "prefetch_ahead<Distance>: a distance of 0 is no prefetch; use no_prefetch");
+    static_assert(Distance > 0,
+                  "prefetch_ahead<Distance>: a distance of 0 is no prefetch; use no_prefetch");
     static constexpr std::size_t distance = Distance;
 };
 
@@ -304,13 +338,15 @@ constexpr void prefetch_entry(const E& e) noexcept
 // collect_longterm_unpinnable_folios(): walks pofs once, deduping consecutive entries of one
 // folio; for each unpinnable folio counts it, then isolates it (hugetlb or LRU), letting the
 // drain policy decide before LRU isolation. Returns the counts; `collected` is the kernel's value.
-template <drain_policy Policy = drain::latest, dedupe_policy Dedupe = dedupe::pfn_range, pofs_range Pofs,
-          class Env, class Sink = no_sink, class Prefetch = no_prefetch>
-    requires collect_env<Env, pofs_folio_t<Pofs>> && drain_policy_for<Policy, pofs_folio_t<Pofs>, Env> &&
-             dedupe_policy_for<Dedupe, std::ranges::range_value_t<Pofs>> &&
-             (Prefetch::distance == 0 || std::ranges::forward_range<Pofs>)
-[[nodiscard]] constexpr collect_result collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, Dedupe = {},
-                                            Sink&& sink = {}, Prefetch = {})
+template <drain_policy Policy = drain::latest, dedupe_policy Dedupe = dedupe::pfn_range,
+          pofs_range Pofs, class Env, class Sink = no_sink, class Prefetch = no_prefetch>
+requires collect_env<Env, pofs_folio_t<Pofs>> &&
+    drain_policy_for<Policy, pofs_folio_t<Pofs>, Env> &&
+    dedupe_policy_for<Dedupe, std::ranges::range_value_t<Pofs>> &&
+    (Prefetch::distance == 0 || std::ranges::forward_range<Pofs>)
+        [[nodiscard]] constexpr collect_result
+    collect_unpinnable(Pofs&& pofs, Env& env, Policy = {}, Dedupe = {}, Sink&& sink = {},
+                       Prefetch = {})
 {
     using E = std::ranges::range_value_t<Pofs>;
     using ET = pofs_entry_traits<E>;

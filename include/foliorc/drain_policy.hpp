@@ -29,9 +29,15 @@ struct drain_done {
 };
 
 template <class Env>
-concept drain_env_local = requires(Env& env) { env.lru_add_drain(); };
+concept drain_env_local = requires(Env& env)
+{
+    env.lru_add_drain();
+};
 template <class Env>
-concept drain_env_all = requires(Env& env) { env.lru_add_drain_all(); };
+concept drain_env_all = requires(Env& env)
+{
+    env.lru_add_drain_all();
+};
 
 namespace drain {
 
@@ -65,9 +71,13 @@ struct drain_all_once {
 // 9a4e9f3b2d73 era to 6.16: `!folio_test_lru(folio) && drain_allow` -> lru_add_drain_all once.
 struct lru_flag : detail::drain_all_once<lru_flag> {
     static constexpr std::string_view name = "lru_flag";
-    static constexpr std::string_view mirrors = "9a4e9f3b2d73 .. 6.16: !folio_test_lru && drain_allow";
+    static constexpr std::string_view mirrors =
+        "9a4e9f3b2d73 .. 6.16: !folio_test_lru && drain_allow";
     template <folio_like F>
-    static constexpr bool wants(const F& f) { return !folio_test_lru(f); }
+    static constexpr bool wants(const F& f)
+    {
+        return !folio_test_lru(f);
+    }
 };
 
 // 98c6d259319e (Hugh 1/6): refcount != expected + 1 -> lru_add_drain_all once. The "+ 1" assumes
@@ -78,7 +88,10 @@ struct ref_count : detail::drain_all_once<ref_count<Rules>> {
     static constexpr std::string_view name = "ref_count";
     static constexpr std::string_view mirrors = "98c6d259319e: ref != expected + 1, drain all once";
     template <folio_like F>
-    static constexpr bool wants(const F& f) { return detail::unexpected_refs<Rules>(f, 1); }
+    static constexpr bool wants(const F& f)
+    {
+        return detail::unexpected_refs<Rules>(f, 1);
+    }
 };
 
 // Hugh 2/6: a local lru_add_drain first, recheck, then lru_add_drain_all (drained 0 -> 1 -> 2).
@@ -107,8 +120,8 @@ struct local_then_all {
     // always_inline: clang 14 kept even this small part out of line (a call per unpinnable folio
     // again); g++ inlines it without the attribute.
     template <folio_like F, class Env>
-    [[nodiscard, gnu::always_inline]] static constexpr drain_done drain(state& s, const F& f, Env& env,
-                                                                         int pin_refs)
+    [[nodiscard, gnu::always_inline]] static constexpr drain_done drain(state& s, const F& f,
+                                                                        Env& env, int pin_refs)
     {
         if (s.drained == 2)
             return {};
@@ -129,7 +142,8 @@ private:
     // The kernel's two tests as written, for a folio whose refcount was unexpected when drain()
     // read it. Rare (a stray or batched reference), so kept out of line, off the loop's path.
     template <folio_like F, class Env>
-    [[gnu::noinline]] static constexpr drain_done drain_slow(std::uint8_t drained, const F& f, Env& env, int extra)
+    [[gnu::noinline]] static constexpr drain_done drain_slow(std::uint8_t drained, const F& f,
+                                                             Env& env, int extra)
     {
         drain_done d;
         if (drained == 0 && detail::unexpected_refs<Rules>(f, extra)) {
@@ -154,7 +168,8 @@ struct local_first : local_then_all<Rules, false, false> {
 template <rule_set Rules = rules::latest>
 struct may_be_lru_cached : local_then_all<Rules, true, false> {
     static constexpr std::string_view name = "may_be_lru_cached";
-    static constexpr std::string_view mirrors = "2da6de30e60d: local_first, large folios never drain";
+    static constexpr std::string_view mirrors =
+        "2da6de30e60d: local_first, large folios never drain";
 };
 
 // 2026: lru_cache_drain_for_folio(folio, pin_refs, &drained) and "mm/gup: fix always draining
@@ -172,7 +187,10 @@ struct always : detail::drain_all_once<always> {
     static constexpr std::string_view name = "always";
     static constexpr std::string_view mirrors = "baseline: lru_add_drain_all once per call";
     template <folio_like F>
-    static constexpr bool wants(const F&) { return true; }
+    static constexpr bool wants(const F&)
+    {
+        return true;
+    }
 };
 
 struct never {
@@ -194,9 +212,13 @@ using latest = pin_aware<>;
 // call, then P::drain(state, folio, env, pin_refs) for each unpinnable non-hugetlb folio, whose
 // drain_done it adds to its counts.
 template <class P, class F, class Env>
-concept drain_policy_for = folio_like<F> && requires(typename P::state& s, const F& f, Env& env, int pin_refs) {
+concept drain_policy_for = folio_like<F> &&
+    requires(typename P::state& s, const F& f, Env& env, int pin_refs)
+{
     typename P::state;
-    { P::drain(s, f, env, pin_refs) } -> std::same_as<drain_done>;
+    {
+        P::drain(s, f, env, pin_refs)
+        } -> std::same_as<drain_done>;
 };
 
 namespace detail {
@@ -210,11 +232,15 @@ struct drain_env_archetype {
 // A drain policy: a name, a per-call state that value-initialises, and a drain() that takes any
 // folio_like (checked with folio_snapshot) and an environment that has the two drains.
 template <class P>
-concept drain_policy = requires {
-    { P::name } -> std::convertible_to<std::string_view>;
+concept drain_policy = requires
+{
+    {
+        P::name
+        } -> std::convertible_to<std::string_view>;
     typename P::state;
-} && std::default_initializable<typename P::state> &&
-                       drain_policy_for<P, folio_snapshot, detail::drain_env_archetype>;
+}
+&&std::default_initializable<typename P::state>&&
+    drain_policy_for<P, folio_snapshot, detail::drain_env_archetype>;
 
 template <class... Ps>
 using drain_policy_list = detail::type_list<Ps...>;

@@ -72,7 +72,8 @@ enum class folio_kind : std::uint8_t { none, anon, ksm, movable_ops, file, shmem
 
 constexpr std::string_view folio_kind_name(folio_kind k) noexcept
 {
-    constexpr std::array<std::string_view, 6> names{"none", "anon", "ksm", "movable_ops", "file", "shmem"};
+    constexpr std::array<std::string_view, 6> names{"none",        "anon", "ksm",
+                                                    "movable_ops", "file", "shmem"};
     return names[std::size_t(k)];
 }
 
@@ -91,63 +92,69 @@ void for_each_state(Fn&& fn)
 {
     constexpr std::array<page_type, 5> types{page_type::none, page_type::hugetlb, page_type::slab,
                                              page_type::zsmalloc, page_type::table};
-    constexpr std::array<folio_kind, 6> kinds{folio_kind::none, folio_kind::anon, folio_kind::ksm,
-                                              folio_kind::movable_ops, folio_kind::file,
-                                              folio_kind::shmem};
+    constexpr std::array<folio_kind, 6> kinds{folio_kind::none, folio_kind::anon,
+                                              folio_kind::ksm,  folio_kind::movable_ops,
+                                              folio_kind::file, folio_kind::shmem};
     for (page_type t : types)
         for (folio_kind k : kinds)
             for (unsigned order : {0u, 1u, 4u, 9u, 18u})
                 for (int swap = 0; swap < 2; ++swap)
                     for (int priv = 0; priv < 2; ++priv)
                         for (int p2 = 0; p2 < 2; ++p2)
-                          for (int owner2 = 0; owner2 < 2; ++owner2)
-                            for (int mapcount = 0; mapcount < 3; ++mapcount) {
-                                const bool typed = t != page_type::none && t != page_type::hugetlb;
-                                const bool anon = k == folio_kind::anon || k == folio_kind::ksm;
-                                const bool swapbacked = anon || k == folio_kind::shmem ||
-                                                        (k == folio_kind::none && swap);
-                                if (order == 18 && t != page_type::hugetlb)
-                                    continue;
-                                if (t == page_type::hugetlb &&
-                                    (order < 9 || swap || (k != folio_kind::file && k != folio_kind::anon)))
-                                    continue;
-                                if (typed && (mapcount || swap || priv || p2 || order ||
-                                              (k != folio_kind::none &&
-                                               !(t == page_type::zsmalloc && k == folio_kind::movable_ops))))
-                                    continue;
-                                if (swap && !swapbacked)
-                                    continue;
-                                if ((priv || p2) && t == page_type::hugetlb)
-                                    continue; // hugetlbfs sets neither
-                                if (priv && k != folio_kind::file)
-                                    continue; // PG_private: page-cache folios of filesystems
-                                if (p2 && k != folio_kind::file)
-                                    continue; // PG_private_2: netfs page-cache folios
-                                if (mapcount && (k == folio_kind::none || k == folio_kind::movable_ops))
-                                    continue;
-                                // PG_owner_2: PG_anon_exclusive on anon folios, PG_mappedtodisk
-                                // on page-cache folios of buffer-head filesystems.
-                                if (owner2 && (typed || t == page_type::hugetlb ||
-                                               (k != folio_kind::anon && k != folio_kind::file)))
-                                    continue;
-                                state_point p;
-                                p.kind = k;
-                                p.folio.order = order;
-                                p.folio.type = t;
-                                p.folio.mapcount = mapcount;
-                                p.folio.mapping = k == folio_kind::shmem ? mapping_kind::file
-                                                  : k == folio_kind::anon ? mapping_kind::anon
-                                                  : k == folio_kind::ksm  ? mapping_kind::ksm
-                                                  : k == folio_kind::movable_ops ? mapping_kind::movable_ops
-                                                  : k == folio_kind::file ? mapping_kind::file
-                                                                          : mapping_kind::none;
-                                p.folio.flags.set(pg::swapbacked, swapbacked);
-                                p.folio.flags.set(pg::owner_priv_1, swap != 0);
-                                p.folio.flags.set(pg::private_, priv != 0);
-                                p.folio.flags.set(pg::private_2, p2 != 0);
-                                p.folio.flags.set(pg::owner_2, owner2 != 0);
-                                fn(p);
-                            }
+                            for (int owner2 = 0; owner2 < 2; ++owner2)
+                                for (int mapcount = 0; mapcount < 3; ++mapcount) {
+                                    const bool typed =
+                                        t != page_type::none && t != page_type::hugetlb;
+                                    const bool anon = k == folio_kind::anon || k == folio_kind::ksm;
+                                    const bool swapbacked = anon || k == folio_kind::shmem ||
+                                                            (k == folio_kind::none && swap);
+                                    if (order == 18 && t != page_type::hugetlb)
+                                        continue;
+                                    if (t == page_type::hugetlb &&
+                                        (order < 9 || swap ||
+                                         (k != folio_kind::file && k != folio_kind::anon)))
+                                        continue;
+                                    if (typed && (mapcount || swap || priv || p2 || order ||
+                                                  (k != folio_kind::none &&
+                                                   !(t == page_type::zsmalloc &&
+                                                     k == folio_kind::movable_ops))))
+                                        continue;
+                                    if (swap && !swapbacked)
+                                        continue;
+                                    if ((priv || p2) && t == page_type::hugetlb)
+                                        continue; // hugetlbfs sets neither
+                                    if (priv && k != folio_kind::file)
+                                        continue; // PG_private: page-cache folios of filesystems
+                                    if (p2 && k != folio_kind::file)
+                                        continue; // PG_private_2: netfs page-cache folios
+                                    if (mapcount &&
+                                        (k == folio_kind::none || k == folio_kind::movable_ops))
+                                        continue;
+                                    // PG_owner_2: PG_anon_exclusive on anon folios, PG_mappedtodisk
+                                    // on page-cache folios of buffer-head filesystems.
+                                    if (owner2 &&
+                                        (typed || t == page_type::hugetlb ||
+                                         (k != folio_kind::anon && k != folio_kind::file)))
+                                        continue;
+                                    state_point p;
+                                    p.kind = k;
+                                    p.folio.order = order;
+                                    p.folio.type = t;
+                                    p.folio.mapcount = mapcount;
+                                    p.folio.mapping = k == folio_kind::shmem  ? mapping_kind::file
+                                                      : k == folio_kind::anon ? mapping_kind::anon
+                                                      : k == folio_kind::ksm  ? mapping_kind::ksm
+                                                      : k == folio_kind::movable_ops
+                                                          ? mapping_kind::movable_ops
+                                                      : k == folio_kind::file ? mapping_kind::file
+                                                                              : mapping_kind::none;
+                                    p.folio.flags.set(pg::swapbacked, swapbacked);
+                                    p.folio.flags.set(pg::owner_priv_1, swap != 0);
+                                    p.folio.flags.set(pg::private_, priv != 0);
+                                    p.folio.flags.set(pg::private_2, p2 != 0);
+                                    p.folio.flags.set(pg::owner_2, owner2 != 0);
+                                    fn(p);
+                                }
 }
 
 // A readable name for the class of a state, leaving out order and mapcount.
@@ -160,7 +167,9 @@ inline std::string state_class(const state_point& p)
     else {
         s = f.type == page_type::hugetlb ? "hugetlb " : "";
         switch (p.kind) {
-        case folio_kind::none: s += swapcache_bit(f.flags) ? "non-anon folio, mapping NULL" : "folio without mapping"; break;
+        case folio_kind::none:
+            s += swapcache_bit(f.flags) ? "non-anon folio, mapping NULL" : "folio without mapping";
+            break;
         case folio_kind::anon: s += "anon folio"; break;
         case folio_kind::ksm: s += "KSM folio"; break;
         case folio_kind::movable_ops: s += "folio with a movable_ops mapping"; break;
@@ -275,7 +284,10 @@ public:
     }
 
     // The next interleaving in order (std::next_permutation on the multiset); false after the last.
-    static bool next(std::vector<std::uint8_t>& seq) { return std::next_permutation(seq.begin(), seq.end()); }
+    static bool next(std::vector<std::uint8_t>& seq)
+    {
+        return std::next_permutation(seq.begin(), seq.end());
+    }
 
 private:
     // (sum left)! / prod(left[c]!) as a product of binomials C(placed, k): after step j of CPU
@@ -306,8 +318,8 @@ private:
 // done, so the result is the single-threaded one whatever the thread count or timing, even for
 // a merge that is not commutative. run must not share mutable state between calls.
 template <class Acc, class Run, class Merge>
-[[nodiscard]] Acc explore_interleavings(const interleaving_space& space, unsigned threads, Acc init, Run run,
-                                        Merge merge, std::uint64_t chunk = 256)
+[[nodiscard]] Acc explore_interleavings(const interleaving_space& space, unsigned threads, Acc init,
+                                        Run run, Merge merge, std::uint64_t chunk = 256)
 {
     if (threads == 0)
         threads = std::max(1u, std::thread::hardware_concurrency());

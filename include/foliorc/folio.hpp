@@ -36,14 +36,23 @@ struct ref_rep<int> {
 };
 template <>
 struct ref_rep<std::atomic<int>> {
-    static int load(const std::atomic<int>& r) noexcept { return r.load(std::memory_order_acquire); }
-    static void add(std::atomic<int>& r, int n) noexcept { r.fetch_add(n, std::memory_order_acq_rel); }
+    static int load(const std::atomic<int>& r) noexcept
+    {
+        return r.load(std::memory_order_acquire);
+    }
+    static void add(std::atomic<int>& r, int n) noexcept
+    {
+        r.fetch_add(n, std::memory_order_acq_rel);
+    }
 };
 } // namespace detail
 
 template <class Rep>
-concept refcount_rep = requires(Rep& r, const Rep& c) {
-    { detail::ref_rep<Rep>::load(c) } -> std::same_as<int>;
+concept refcount_rep = requires(Rep& r, const Rep& c)
+{
+    {
+        detail::ref_rep<Rep>::load(c)
+        } -> std::same_as<int>;
     detail::ref_rep<Rep>::add(r, 1);
 };
 
@@ -87,10 +96,15 @@ public:
     // Takes every field as given, with no check: for modelling impossible states on purpose.
     // With a ledger, structural holders are attributed from the state and the rest of the
     // refcount to holder::unattributed.
-    static constexpr basic_folio unchecked(const state& s) { return basic_folio(unchecked_tag{}, s); }
+    static constexpr basic_folio unchecked(const state& s)
+    {
+        return basic_folio(unchecked_tag{}, s);
+    }
 
-    basic_folio(const basic_folio&) requires std::is_copy_constructible_v<RefRep> = default;
-    basic_folio& operator=(const basic_folio&) requires std::is_copy_assignable_v<RefRep> = default;
+    basic_folio(const basic_folio&) requires std::is_copy_constructible_v<RefRep>
+    = default;
+    basic_folio& operator=(const basic_folio&) requires std::is_copy_assignable_v<RefRep>
+    = default;
 
     // Reads (what the hot loop reads is in the first 40 bytes).
     constexpr std::uint64_t pfn() const noexcept { return pfn_; }
@@ -103,7 +117,10 @@ public:
     constexpr bool test(pg f) const noexcept { return flags_.test(f); }
     constexpr page_type type() const noexcept { return type_; }
     constexpr zone_type zone() const noexcept { return static_cast<zone_type>(place_ & 7); }
-    constexpr migratetype mt() const noexcept { return static_cast<migratetype>((place_ >> 3) & 7); }
+    constexpr migratetype mt() const noexcept
+    {
+        return static_cast<migratetype>((place_ >> 3) & 7);
+    }
     constexpr int ref_count() const noexcept { return detail::ref_rep<RefRep>::load(refcount_); }
     constexpr int mapcount() const noexcept { return mapcount_; }
     constexpr int pincount() const noexcept { return pincount_; }
@@ -126,15 +143,20 @@ public:
     constexpr void check() const { validate(change{"check"}); }
 
     // Pageblock moves (isolation, CMA activation) carry no reference.
-    constexpr void set_migratetype(migratetype m) noexcept { place_ = pack_place(zone(), m, hugetlb_migratable()); }
-    constexpr void set_zone(zone_type z) noexcept { place_ = pack_place(z, mt(), hugetlb_migratable()); }
+    constexpr void set_migratetype(migratetype m) noexcept
+    {
+        place_ = pack_place(zone(), m, hugetlb_migratable());
+    }
+    constexpr void set_zone(zone_type z) noexcept
+    {
+        place_ = pack_place(z, mt(), hugetlb_migratable());
+    }
 
     constexpr bool same_state(const basic_folio& o) const
     {
         return pfn_ == o.pfn_ && order_ == o.order_ && flags_ == o.flags_ && type_ == o.type_ &&
-               place_ == o.place_ && ref_count() == o.ref_count() &&
-               mapcount_ == o.mapcount_ && pincount_ == o.pincount_ && kind_ == o.kind_ &&
-               mapping_ == o.mapping_ &&
+               place_ == o.place_ && ref_count() == o.ref_count() && mapcount_ == o.mapcount_ &&
+               pincount_ == o.pincount_ && kind_ == o.kind_ && mapping_ == o.mapping_ &&
                ledger_ == o.ledger_;
     }
 
@@ -144,7 +166,8 @@ private:
         : flags_(s.flags), type_(s.type), order_(static_cast<std::uint8_t>(s.order)),
           place_(pack_place(s.zone, s.mt, s.type == page_type::hugetlb)),
           kind_(s.mapping ? s.mapping->kind : mapping_kind::none), refcount_(s.refcount),
-          mapcount_(s.mapcount), pincount_(s.pincount), pfn_(checked_pfn(s.pfn)), mapping_(s.mapping)
+          mapcount_(s.mapcount), pincount_(s.pincount), pfn_(checked_pfn(s.pfn)),
+          mapping_(s.mapping)
     {
         if constexpr (Ledger::tracks) {
             const int n = nr_pages();
@@ -154,7 +177,9 @@ private:
                 {holder::swap_cache, swapcache_bit(flags_) ? n : 0},
                 {holder::private_, flags_.test(pg::private_) ? 1 : 0},
                 {holder::private_2, flags_.test(pg::private_2) && kind == mapping_kind::file &&
-                                            mapping_->fs.private_2_takes_ref ? 1 : 0},
+                                            mapping_->fs.private_2_takes_ref
+                                        ? 1
+                                        : 0},
                 {holder::pte, mapcount_},
                 {holder::foll_pin, has_pincount(order_) ? pincount_ : 0},
             }};
@@ -175,15 +200,19 @@ private:
     constexpr folio_values<typename Mapping::fs_type> values() const noexcept
     {
         const bool file = kind_ == mapping_kind::file; // then mapping_ is set: no pointer test
-        return {pfn_, order_, type_, flags_, kind_, file ? &mapping_->fs : nullptr, file,
-                ref_count(), mapcount_, pincount_};
+        return {pfn_, order_,      type_,     flags_,   kind_, file ? &mapping_->fs : nullptr,
+                file, ref_count(), mapcount_, pincount_};
     }
 
-    constexpr void validate(const change& c) const { detail::validate_change(values(), c, ledger_); }
+    constexpr void validate(const change& c) const
+    {
+        detail::validate_change(values(), c, ledger_);
+    }
 
     constexpr void commit(const change& c) noexcept(!Ledger::exact_batches)
     {
-        for (std::uint8_t i = 0; i < c.nrefs; ++i) // first: the only step that can throw (bad_alloc)
+        for (std::uint8_t i = 0; i < c.nrefs;
+             ++i) // first: the only step that can throw (bad_alloc)
             ledger_.add(c.refs[i].who, c.refs[i].n);
         flags_ = (flags_ - c.clear) | c.set;
         if (c.remap) {
@@ -200,9 +229,11 @@ private:
             ledger_.on_commit(c, *this);
     }
 
-    static constexpr std::uint8_t pack_place(zone_type z, migratetype m, bool hugetlb_migratable) noexcept
+    static constexpr std::uint8_t pack_place(zone_type z, migratetype m,
+                                             bool hugetlb_migratable) noexcept
     {
-        return static_cast<std::uint8_t>(unsigned(z) | unsigned(m) << 3 | unsigned(hugetlb_migratable) << 6);
+        return static_cast<std::uint8_t>(unsigned(z) | unsigned(m) << 3 |
+                                         unsigned(hugetlb_migratable) << 6);
     }
     static constexpr std::uint32_t checked_pfn(std::uint64_t pfn)
     {
@@ -215,8 +246,8 @@ private:
     flag_set flags_;
     page_type type_;
     std::uint8_t order_;
-    std::uint8_t place_;                      // zone (bits 0-2), migratetype (3-5), HPG_migratable (6)
-    mapping_kind kind_ = mapping_kind::none;  // the kernel keeps this in the pointer's tag bits
+    std::uint8_t place_; // zone (bits 0-2), migratetype (3-5), HPG_migratable (6)
+    mapping_kind kind_ = mapping_kind::none; // the kernel keeps this in the pointer's tag bits
     RefRep refcount_;
     int mapcount_ = 0;
     int pincount_ = 0;
@@ -229,9 +260,11 @@ using folio = basic_folio<>;
 
 namespace detail {
 template <class T>
-struct is_basic_folio : std::false_type {};
+struct is_basic_folio : std::false_type {
+};
 template <class R, class M, class L>
-struct is_basic_folio<basic_folio<R, M, L>> : std::true_type {};
+struct is_basic_folio<basic_folio<R, M, L>> : std::true_type {
+};
 } // namespace detail
 
 template <class F>
@@ -264,7 +297,10 @@ struct folio_traits<basic_folio<R, M, L>> {
     }
     static constexpr bool hugetlb_migratable(const F& f) noexcept { return f.hugetlb_migratable(); }
 
-    static constexpr void ref_add(F& f, int n) { f.apply(typename F::change{"folio_traits::ref_add"}.ref(holder::caller, n)); }
+    static constexpr void ref_add(F& f, int n)
+    {
+        f.apply(typename F::change{"folio_traits::ref_add"}.ref(holder::caller, n));
+    }
     static constexpr void mapcount_add(F& f, int n)
     {
         typename F::change c{"folio_traits::mapcount_add"};

@@ -46,7 +46,7 @@ struct folio_change {
     // constant expression).
     const typename Mapping::fs_type* fs = nullptr;
     bool fs_known = false;
-    std::int8_t hugetlb_migratable = -1;     // -1 unchanged, 0 clear, 1 set (HPG_migratable)
+    std::int8_t hugetlb_migratable = -1; // -1 unchanged, 0 clear, 1 set (HPG_migratable)
 
     // Points folio->mapping at m (the kind is read from the reference, never by testing a
     // pointer, so that this stays a constant expression under sanitizers).
@@ -123,14 +123,16 @@ struct folio_values {
 namespace detail {
 
 template <class Mapping>
-[[noreturn]] void refuse(const folio_change<Mapping>& c, std::uint64_t pfn, errc e, const std::string& rule)
+[[noreturn]] void refuse(const folio_change<Mapping>& c, std::uint64_t pfn, errc e,
+                         const std::string& rule)
 {
     fail(e, pfn, c.op.empty() ? rule : std::string(c.op) + ": " + rule);
 }
 
 // References `h` (exactly, or its kind) would hold after `c`.
 template <class Ledger, class Mapping>
-constexpr int held_after(const Ledger& ledger, const folio_change<Mapping>& c, holder_id h, bool exact)
+constexpr int held_after(const Ledger& ledger, const folio_change<Mapping>& c, holder_id h,
+                         bool exact)
 {
     int n = exact ? ledger.held(h) : ledger.held_kind(h.kind);
     for (std::uint8_t i = 0; i < c.nrefs; ++i)
@@ -164,9 +166,9 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
             const holder_id h = c.refs[i].who;
             const int had = Ledger::exact_batches ? ledger.held(h) : ledger.held_kind(h.kind);
             if (held_after(ledger, c, h, Ledger::exact_batches) < 0)
-                fail_(errc::holder_holds_nothing,
-                      "put of " + std::to_string(-c.refs[i].n) + " reference(s) by " + describe(h) +
-                          ", which holds " + std::to_string(had));
+                fail_(errc::holder_holds_nothing, "put of " + std::to_string(-c.refs[i].n) +
+                                                      " reference(s) by " + describe(h) +
+                                                      ", which holds " + std::to_string(had));
         }
     }
     if (refcount < 0)
@@ -175,7 +177,8 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
     if (mapcount < 0)
         fail_(errc::wrong_state, "mapcount would go below zero");
     {
-        const int mapping_refs = Ledger::tracks ? held_after(ledger, c, holder::pte, false) : refcount;
+        const int mapping_refs =
+            Ledger::tracks ? held_after(ledger, c, holder::pte, false) : refcount;
         if (mapcount > mapping_refs)
             fail_(errc::mapcount_exceeds_refs,
                   "mapcount " + std::to_string(mapcount) + " is above the " +
@@ -185,8 +188,9 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
     if (is_typed(b.type) && b.type != page_type::hugetlb &&
         ((kind != mapping_kind::none && kind != mapping_kind::movable_ops) || mapcount ||
          flags.test(pg::lru)))
-        fail_(errc::typed_page_state, "a " + std::string(page_type_name(b.type)) +
-                                          " page has no mapping, no mapcount and is never on an LRU list");
+        fail_(errc::typed_page_state,
+              "a " + std::string(page_type_name(b.type)) +
+                  " page has no mapping, no mapcount and is never on an LRU list");
     if (b.type == page_type::hugetlb && flags.test(pg::lru))
         fail_(errc::typed_page_state, "hugetlb folios are never on an LRU list");
     if (b.type != page_type::hugetlb && c.hugetlb_migratable == 1)
@@ -205,7 +209,8 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
         if (anon)
             fail_(errc::private_on_anon, "PG_private on an anon folio");
         if (file && fs_known && !fs->uses_private)
-            fail_(errc::private_not_used_by_fs, "PG_private on a folio of " + std::string(fs->name) +
+            fail_(errc::private_not_used_by_fs, "PG_private on a folio of " +
+                                                    std::string(fs->name) +
                                                     ", which attaches no private data");
     }
     if (flags.test(pg::private_2) && file && fs_known && !fs->uses_private_2)
@@ -226,12 +231,14 @@ constexpr void validate_change(const folio_values<Fs>& b, const folio_change<Map
             if (got != want)
                 fail_(errc::ledger_mismatch, std::string(holder_name(h)) + " holds " +
                                                  std::to_string(got) + " reference(s) but " +
-                                                 std::string(what) + " implies " + std::to_string(want));
+                                                 std::string(what) + " implies " +
+                                                 std::to_string(want));
         };
         expect(holder::page_cache, file ? n : 0, "the mapping");
         expect(holder::swap_cache, swapcache_bit(flags) ? n : 0, "PG_swapcache");
         expect(holder::private_, flags.test(pg::private_) ? 1 : 0, "PG_private");
-        expect(holder::private_2, flags.test(pg::private_2) && file && fs_known && fs->private_2_takes_ref ? 1 : 0,
+        expect(holder::private_2,
+               flags.test(pg::private_2) && file && fs_known && fs->private_2_takes_ref ? 1 : 0,
                "PG_private_2 and the filesystem");
         if (mapcount != held_after(ledger, c, holder::pte, false))
             expect(holder::pte, mapcount, "mapcount");

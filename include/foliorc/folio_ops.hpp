@@ -32,7 +32,8 @@ template <folio_like F>
 constexpr const fs_t<F>* folio_fs(const F& f)
 {
     if constexpr (folio_traits_fs<F>)
-        return ::foliorc::folio_raw_mapping(f) == mapping_kind::file ? folio_traits<F>::fs(f) : nullptr;
+        return ::foliorc::folio_raw_mapping(f) == mapping_kind::file ? folio_traits<F>::fs(f)
+                                                                     : nullptr;
     else
         return nullptr;
 }
@@ -46,9 +47,16 @@ constexpr folio_values<fs_t<F>> values_of(const F& f)
         if (::foliorc::folio_test(f, static_cast<pg>(i)))
             flags.set(static_cast<pg>(i));
     const auto* fs = folio_fs(f);
-    return {::foliorc::folio_pfn(f), ::foliorc::folio_order(f), ::foliorc::folio_page_type(f),
-            flags, ::foliorc::folio_raw_mapping(f), fs, fs != nullptr,
-            ::foliorc::folio_ref_count(f), ::foliorc::folio_mapcount(f), ::foliorc::folio_pincount(f)};
+    return {::foliorc::folio_pfn(f),
+            ::foliorc::folio_order(f),
+            ::foliorc::folio_page_type(f),
+            flags,
+            ::foliorc::folio_raw_mapping(f),
+            fs,
+            fs != nullptr,
+            ::foliorc::folio_ref_count(f),
+            ::foliorc::folio_mapcount(f),
+            ::foliorc::folio_pincount(f)};
 }
 
 // The one way an operation changes a folio. basic_folio: apply(), with its ledger. A caller's
@@ -96,9 +104,10 @@ constexpr void apply_change(F& f, const change_t<F>& c)
 template <mutable_folio_like F>
 constexpr bool private_2_takes_ref(const F& f)
 {
-    static_assert(folio_traits_fs<F>,
-                  "folio_start_private_2 / folio_end_private_2 need to know whether the folio's "
-                  "filesystem pairs PG_private_2 with a reference: give folio_traits<F>::fs(const F&)");
+    static_assert(
+        folio_traits_fs<F>,
+        "folio_start_private_2 / folio_end_private_2 need to know whether the folio's "
+        "filesystem pairs PG_private_2 with a reference: give folio_traits<F>::fs(const F&)");
     if (::foliorc::folio_raw_mapping(f) != mapping_kind::file)
         return false;
     if constexpr (writes_itself<F>)
@@ -110,7 +119,6 @@ constexpr bool private_2_takes_ref(const F& f)
 }
 
 } // namespace detail
-
 
 template <mutable_folio_like F>
 constexpr void folio_ref_add(F& f, holder_id who, int n)
@@ -145,14 +153,16 @@ constexpr void refuse_referenced_flag(const F& f, pg flag, std::string_view use)
     if (flag == pg::private_ || flag == pg::private_2 ||
         (flag == pg::owner_priv_1 && ::foliorc::folio_test(f, pg::swapbacked)))
         fail(errc::wrong_state, ::foliorc::folio_pfn(f),
-             "PG_" + std::string(pg_name(flag)) + " here carries a reference: use " + std::string(use));
+             "PG_" + std::string(pg_name(flag)) + " here carries a reference: use " +
+                 std::string(use));
 }
 } // namespace detail
 
 template <mutable_folio_like F>
 constexpr void folio_set_flag(F& f, pg flag)
 {
-    detail::refuse_referenced_flag(f, flag, "folio_attach_private, folio_start_private_2 or add_to_swap_cache");
+    detail::refuse_referenced_flag(
+        f, flag, "folio_attach_private, folio_start_private_2 or add_to_swap_cache");
     detail::change_t<F> c{"folio_set_flag"};
     c.set.set(flag);
     detail::apply_change(f, c);
@@ -160,8 +170,8 @@ constexpr void folio_set_flag(F& f, pg flag)
 template <mutable_folio_like F>
 constexpr void folio_clear_flag(F& f, pg flag)
 {
-    detail::refuse_referenced_flag(f, flag,
-                                   "folio_detach_private, folio_end_private_2 or delete_from_swap_cache");
+    detail::refuse_referenced_flag(
+        f, flag, "folio_detach_private, folio_end_private_2 or delete_from_swap_cache");
     detail::change_t<F> c{"folio_clear_flag"};
     c.clear.set(flag);
     detail::apply_change(f, c);
@@ -173,9 +183,11 @@ constexpr void filemap_add_folio(F& f, const folio_mapping_t<F>& m)
 {
     detail::change_t<F> c{"filemap_add_folio"};
     if (m.kind != mapping_kind::file)
-        detail::fail(errc::bad_mapping, ::foliorc::folio_pfn(f), "filemap_add_folio needs a file mapping");
+        detail::fail(errc::bad_mapping, ::foliorc::folio_pfn(f),
+                     "filemap_add_folio needs a file mapping");
     if (::foliorc::folio_raw_mapping(f) != mapping_kind::none)
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "filemap_add_folio: folio already has a mapping");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "filemap_add_folio: folio already has a mapping");
     c.remap_to(m);
     c.set.set(pg::swapbacked, m.fs.swapbacked);
     detail::apply_change(f, c.ref(holder::page_cache, ::foliorc::folio_nr_pages(f)));
@@ -187,7 +199,8 @@ constexpr void filemap_remove_folio(F& f)
 {
     detail::change_t<F> c{"filemap_remove_folio"};
     if (::foliorc::folio_raw_mapping(f) != mapping_kind::file)
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "filemap_remove_folio: not in the page cache");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "filemap_remove_folio: not in the page cache");
     if (::foliorc::folio_mapcount(f) || ::foliorc::folio_test(f, pg::private_))
         detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
                      "filemap_remove_folio: unmap and folio_detach_private first");
@@ -204,7 +217,8 @@ constexpr void add_to_swap_cache(F& f)
         detail::fail(errc::swapcache_without_swapbacked, ::foliorc::folio_pfn(f),
                      "add_to_swap_cache: folio is not swapbacked");
     if (::foliorc::folio_test_swapcache(f))
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "add_to_swap_cache: already in the swap cache");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "add_to_swap_cache: already in the swap cache");
     c.set.set(pg::swapcache);
     detail::apply_change(f, c.ref(holder::swap_cache, ::foliorc::folio_nr_pages(f)));
 }
@@ -213,7 +227,8 @@ constexpr void delete_from_swap_cache(F& f)
 {
     detail::change_t<F> c{"delete_from_swap_cache"};
     if (!::foliorc::folio_test_swapcache(f))
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "delete_from_swap_cache: not in the swap cache");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "delete_from_swap_cache: not in the swap cache");
     c.clear.set(pg::swapcache);
     detail::apply_change(f, c.ref(holder::swap_cache, -::foliorc::folio_nr_pages(f)));
 }
@@ -224,7 +239,8 @@ constexpr void folio_attach_private(F& f)
 {
     detail::change_t<F> c{"folio_attach_private"};
     if (::foliorc::folio_test(f, pg::private_))
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "folio_attach_private: PG_private already set");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "folio_attach_private: PG_private already set");
     c.set.set(pg::private_);
     detail::apply_change(f, c.ref(holder::private_, 1));
 }
@@ -233,7 +249,8 @@ constexpr void folio_detach_private(F& f)
 {
     detail::change_t<F> c{"folio_detach_private"};
     if (!::foliorc::folio_test(f, pg::private_))
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "folio_detach_private: PG_private not set");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "folio_detach_private: PG_private not set");
     c.clear.set(pg::private_);
     detail::apply_change(f, c.ref(holder::private_, -1));
 }
@@ -245,9 +262,11 @@ constexpr void folio_start_private_2(F& f)
 {
     detail::change_t<F> c{"folio_start_private_2"};
     if (::foliorc::folio_raw_mapping(f) != mapping_kind::file)
-        detail::fail(errc::bad_mapping, ::foliorc::folio_pfn(f), "PG_private_2 is set only on page-cache folios");
+        detail::fail(errc::bad_mapping, ::foliorc::folio_pfn(f),
+                     "PG_private_2 is set only on page-cache folios");
     if (::foliorc::folio_test(f, pg::private_2))
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "folio_start_private_2: already set");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "folio_start_private_2: already set");
     c.set.set(pg::private_2);
     if (detail::private_2_takes_ref(f))
         c.ref(holder::private_2, 1);
@@ -258,7 +277,8 @@ constexpr void folio_end_private_2(F& f)
 {
     detail::change_t<F> c{"folio_end_private_2"};
     if (!::foliorc::folio_test(f, pg::private_2))
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "folio_end_private_2: PG_private_2 not set");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "folio_end_private_2: PG_private_2 not set");
     c.clear.set(pg::private_2);
     if (detail::private_2_takes_ref(f))
         c.ref(holder::private_2, -1);
@@ -278,9 +298,11 @@ constexpr void folio_add_new_anon_rmap(F& f, const folio_mapping_t<F>& m, int nr
 {
     detail::change_t<F> c{"folio_add_new_anon_rmap"};
     if (!m.is_anon())
-        detail::fail(errc::bad_mapping, ::foliorc::folio_pfn(f), "folio_add_new_anon_rmap needs an anon mapping");
+        detail::fail(errc::bad_mapping, ::foliorc::folio_pfn(f),
+                     "folio_add_new_anon_rmap needs an anon mapping");
     if (::foliorc::folio_raw_mapping(f) != mapping_kind::none)
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "folio_add_new_anon_rmap: folio already has a mapping");
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "folio_add_new_anon_rmap: folio already has a mapping");
     c.remap_to(m);
     c.set = flag_set{pg::swapbacked, pg::anon_exclusive};
     c.mapcount = nr_ptes;
@@ -293,11 +315,13 @@ template <mutable_folio_like F>
 constexpr void folio_add_rmap_ptes(F& f, int nr_ptes = 1, std::string_view op = {},
                                    holder_id from = holder::caller)
 {
-    detail::change_t<F> c{!op.empty() ? op
-                         : ::foliorc::folio_test_anon(f)  ? "folio_add_anon_rmap_ptes"
-                                     : "folio_add_file_rmap_ptes"};
-    if (::foliorc::folio_raw_mapping(f) == mapping_kind::none || ::foliorc::folio_raw_mapping(f) == mapping_kind::movable_ops)
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "mapping a folio that is neither anon nor file");
+    detail::change_t<F> c{!op.empty()                     ? op
+                          : ::foliorc::folio_test_anon(f) ? "folio_add_anon_rmap_ptes"
+                                                          : "folio_add_file_rmap_ptes"};
+    if (::foliorc::folio_raw_mapping(f) == mapping_kind::none ||
+        ::foliorc::folio_raw_mapping(f) == mapping_kind::movable_ops)
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "mapping a folio that is neither anon nor file");
     c.mapcount = nr_ptes;
     detail::apply_change(f, c.ref(from, -nr_ptes).ref(holder::pte, nr_ptes));
 }
@@ -318,8 +342,10 @@ constexpr void folio_set_movable_ops(F& f)
 {
     detail::change_t<F> c{"__SetPageMovable"};
     if (::foliorc::folio_raw_mapping(f) != mapping_kind::none)
-        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f), "__SetPageMovable: folio already has a mapping");
-    detail::apply_change(f, c.remap_to(movable_ops_mapping_v<typename folio_mapping_t<F>::fs_type>));
+        detail::fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+                     "__SetPageMovable: folio already has a mapping");
+    detail::apply_change(f,
+                         c.remap_to(movable_ops_mapping_v<typename folio_mapping_t<F>::fs_type>));
 }
 
 // ---- isolation (mm/vmscan.c, mm/hugetlb.c) ----

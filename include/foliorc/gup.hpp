@@ -18,15 +18,17 @@ namespace foliorc::inline FOLIORC_ABI {
 // and ZONE_MOVABLE). It fills `pages` with one entry per pinned page, each holding its pin
 // (try_grab_folio), and returns how many, or a negative errno with nothing pinned.
 template <class Env, class Pages>
-concept gup_env_pin_pages = requires(Env& env, Pages& pages) {
-    { env.pin_pages(pages) } -> std::convertible_to<long>;
+concept gup_env_pin_pages = requires(Env& env, Pages& pages)
+{
+    {
+        env.pin_pages(pages)
+        } -> std::convertible_to<long>;
 };
 
 // Everything pin_user_pages_longterm calls: pin_pages, collect_env (collect.hpp) and
 // longterm_env (migrate.hpp), which includes migrate_env.
 template <class Env, class Pages>
-concept gup_longterm_env =
-    std::ranges::forward_range<Pages> && gup_env_pin_pages<Env, Pages> &&
+concept gup_longterm_env = std::ranges::forward_range<Pages> && gup_env_pin_pages<Env, Pages> &&
     collect_env<Env, pofs_folio_t<Pages>> &&
     longterm_env<Env, std::ranges::range_value_t<Pages>, pofs_folio_t<Pages>>;
 
@@ -55,9 +57,9 @@ struct [[nodiscard]] gup_longterm_result {
 // unpins them all).
 template <migration_rules R = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, class Pages, class Env>
-    requires gup_longterm_env<Env, Pages>
-gup_longterm_result pin_user_pages_longterm(Pages& pages, Env& env, Policy p = {}, Dedupe d = {},
-                                            gup_longterm_options opt = {})
+requires gup_longterm_env<Env, Pages>
+    gup_longterm_result pin_user_pages_longterm(Pages& pages, Env& env, Policy p = {},
+                                                Dedupe d = {}, gup_longterm_options opt = {})
 {
     gup_longterm_result r;
     for (r.attempts = 1;; ++r.attempts) {

@@ -45,15 +45,15 @@ inline constexpr std::size_t batch_kind_count = static_cast<std::size_t>(batch_k
 constexpr std::string_view holder_name(holder h) noexcept
 {
     constexpr std::array<std::string_view, holder_count> names{
-        "page_cache", "swap_cache", "private", "private_2", "pte", "batch",
-        "foll_get",   "foll_pin",   "isolation", "caller", "transient", "unattributed"};
+        "page_cache", "swap_cache", "private",   "private_2", "pte",       "batch",
+        "foll_get",   "foll_pin",   "isolation", "caller",    "transient", "unattributed"};
     return names[static_cast<std::size_t>(h)];
 }
 
 constexpr std::string_view batch_kind_name(batch_kind b) noexcept
 {
     constexpr std::array<std::string_view, batch_kind_count> names{
-        "lru_add", "lru_activate", "lru_deactivate", "lru_deactivate_file",
+        "lru_add",      "lru_activate",  "lru_deactivate", "lru_deactivate_file",
         "lru_lazyfree", "lru_move_tail", "mlock"};
     return names[static_cast<std::size_t>(b)];
 }
@@ -187,10 +187,14 @@ private:
     template <class Entries>
     static auto find_in(Entries& entries, holder_id h) noexcept
     {
-        return std::lower_bound(entries.begin(), entries.end(), h,
-                                [](const entry& e, holder_id k) { return e.first.key() < k.key(); });
+        return std::lower_bound(entries.begin(), entries.end(), h, [](const entry& e, holder_id k) {
+            return e.first.key() < k.key();
+        });
     }
-    std::vector<entry>::const_iterator find(holder_id h) const noexcept { return find_in(entries_, h); }
+    std::vector<entry>::const_iterator find(holder_id h) const noexcept
+    {
+        return find_in(entries_, h);
+    }
     std::vector<entry>::iterator find(holder_id h) noexcept { return find_in(entries_, h); }
     std::vector<entry> entries_; // sorted by key
 };

@@ -38,7 +38,8 @@ struct migrate_passes {
 template <rule_set R = rules::latest, folio_like F>
 [[nodiscard]] constexpr int folio_migrate_refs_check(const F& f, int extra_count = 0)
 {
-    const int expected = ::foliorc::expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
+    const int expected =
+        ::foliorc::expected_ref_count<R>(f) + (R::includes_caller_ref ? 0 : 1) + extra_count;
     return ::foliorc::folio_ref_count(f) == expected ? 0 : -EAGAIN;
 }
 
@@ -50,29 +51,40 @@ template <rule_set R = rules::latest, folio_like F>
 // (try_to_migrate_one: folio_remove_rmap_pte, then folio_put); afterwards folio_mapcount(f) is 0,
 // or f is still mapped and this pass gives -EAGAIN.
 template <class Env, class F>
-concept migrate_env_try_to_migrate = requires(Env& env, F& f) { env.try_to_migrate(f); };
+concept migrate_env_try_to_migrate = requires(Env& env, F& f)
+{
+    env.try_to_migrate(f);
+};
 // remove_migration_ptes(f): undo, after a failed pass: each migration entry maps f again, taking
 // one reference per PTE (remove_migration_pte: folio_get, then the rmap).
 template <class Env, class F>
-concept migrate_env_remove_migration_ptes = requires(Env& env, F& f) { env.remove_migration_ptes(f); };
+concept migrate_env_remove_migration_ptes = requires(Env& env, F& f)
+{
+    env.remove_migration_ptes(f);
+};
 // move_to_new_folio(f): the refcount check passed (folio_migrate_refs_check). The data,
 // mapping and the page cache's, swap cache's and private references move to a new folio, whose
 // PTEs take references of their own; f keeps only its isolation reference, which
 // migrate_folio_done drops when it frees f. f then leaves the list.
 template <class Env, class F>
-concept migrate_env_move_to_new_folio = requires(Env& env, F& f) { env.move_to_new_folio(f); };
+concept migrate_env_move_to_new_folio = requires(Env& env, F& f)
+{
+    env.move_to_new_folio(f);
+};
 template <class Env, class F>
 concept migrate_env = migrate_env_try_to_migrate<Env, F> &&
-                      migrate_env_remove_migration_ptes<Env, F> && migrate_env_move_to_new_folio<Env, F>;
+    migrate_env_remove_migration_ptes<Env, F> && migrate_env_move_to_new_folio<Env, F>;
 
 // The list migrate_pages works on: any forward range of F* whose elements can be reordered, with
 // erase(first, last) (std::vector, std::deque, std::list, or a caller's own). Migrated folios
 // are erased from it; the rest stay, in order.
 template <class L>
 concept migrate_list = std::ranges::forward_range<L> &&
-                       std::is_pointer_v<std::ranges::range_value_t<L>> &&
-                       std::permutable<std::ranges::iterator_t<L>> &&
-                       requires(L& l) { l.erase(std::ranges::begin(l), std::ranges::end(l)); };
+    std::is_pointer_v<std::ranges::range_value_t<L>> &&
+    std::permutable<std::ranges::iterator_t<L>> && requires(L& l)
+{
+    l.erase(std::ranges::begin(l), std::ranges::end(l));
+};
 template <migrate_list L>
 using migrate_list_folio_t = std::remove_pointer_t<std::ranges::range_value_t<L>>;
 
@@ -86,14 +98,15 @@ void list_erase_if(L& list, Pred pred)
 } // namespace detail
 
 struct [[nodiscard]] migrate_pages_result {
-    int nr_failed = 0;    // what migrate_pages returns: folios left unmigrated
+    int nr_failed = 0; // what migrate_pages returns: folios left unmigrated
     int nr_succeeded = 0;
     int async_passes = 0; // MIGRATE_ASYNC move passes run (batched kernels)
     int sync_passes = 0;  // MIGRATE_SYNC passes run (most for one folio)
     int passes = 0;       // async_passes + sync_passes
     int eagain = 0;       // -EAGAIN results over all passes (still mapped, or refcount)
     int unmaps = 0;       // try_to_migrate calls
-    friend constexpr bool operator==(const migrate_pages_result&, const migrate_pages_result&) = default;
+    friend constexpr bool operator==(const migrate_pages_result&,
+                                     const migrate_pages_result&) = default;
 };
 
 namespace detail {
@@ -153,8 +166,8 @@ int migrate_batch(std::vector<F*>& batch, Env& env, int passes, migrate_pages_re
 // `list`; the ones that failed stay on it, mapped again, still isolated (putback is the
 // caller's: migrate_longterm_unpinnable_folios does it).
 template <rule_set R = rules::latest, migrate_list List, class Env>
-    requires migrate_env<Env, migrate_list_folio_t<List>>
-migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes = {})
+requires migrate_env<Env, migrate_list_folio_t<List>>
+    migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes = {})
 {
     using F = migrate_list_folio_t<List>;
     migrate_pages_result r;
@@ -187,10 +200,12 @@ migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes =
         std::vector<F*> left;
         for (F* f : batch) { // migrate_pages_sync: one folio at a time
             std::vector<F*> one{f};
-            r.sync_passes = std::max(r.sync_passes, detail::migrate_batch<R>(one, env, passes.sync, r));
+            r.sync_passes =
+                std::max(r.sync_passes, detail::migrate_batch<R>(one, env, passes.sync, r));
             left.insert(left.end(), one.begin(), one.end());
         }
-        detail::list_erase_if(list, [&](F* f) { return std::find(left.begin(), left.end(), f) == left.end(); });
+        detail::list_erase_if(
+            list, [&](F* f) { return std::find(left.begin(), left.end(), f) == left.end(); });
     }
     r.passes = r.async_passes + r.sync_passes;
     r.nr_failed = static_cast<int>(std::ranges::distance(list));
@@ -203,33 +218,47 @@ migrate_pages_result migrate_pages(List& list, Env& env, migrate_passes passes =
 // unpin(e): unpin_folio / unpin_user_page of one entry: its FOLL_PIN reference (and pincount)
 // dropped.
 template <class Env, class E>
-concept longterm_env_unpin = requires(Env& env, const E& e) { env.unpin(e); };
+concept longterm_env_unpin = requires(Env& env, const E& e)
+{
+    env.unpin(e);
+};
 // migrate_device_coherent(e): migrate_device_coherent_folio: folio_get, the pin dropped, the
 // folio migrated on its own, the reference put; false when it could not move (-EBUSY).
 template <class Env, class E>
-concept longterm_env_migrate_device_coherent = requires(Env& env, const E& e) {
-    { env.migrate_device_coherent(e) } -> std::convertible_to<bool>;
+concept longterm_env_migrate_device_coherent = requires(Env& env, const E& e)
+{
+    {
+        env.migrate_device_coherent(e)
+        } -> std::convertible_to<bool>;
 };
 template <class Env, class F>
-concept longterm_env_is_device_coherent = requires(Env& env, const F& f) {
-    { env.is_device_coherent(f) } -> std::convertible_to<bool>;
+concept longterm_env_is_device_coherent = requires(Env& env, const F& f)
+{
+    {
+        env.is_device_coherent(f)
+        } -> std::convertible_to<bool>;
 };
 // putback(f): putback_movable_pages for a folio migration left on the list: its isolation
 // reference is dropped (an LRU folio goes back through folio_putback_lru).
 template <class Env, class F>
-concept longterm_env_putback = requires(Env& env, F& f) { env.putback(f); };
+concept longterm_env_putback = requires(Env& env, F& f)
+{
+    env.putback(f);
+};
 // movable_list(): the list collect_unpinnable filled (add_to_list), holding each folio with its
 // isolation reference; emptied here.
 template <class Env>
-concept longterm_env_movable_list = requires(Env& env) {
-    { env.movable_list() } -> migrate_list;
+concept longterm_env_movable_list = requires(Env& env)
+{
+    {
+        env.movable_list()
+        } -> migrate_list;
     env.movable_list().clear();
 };
 template <class Env, class E, class F>
 concept longterm_env = migrate_env<Env, F> && longterm_env_unpin<Env, E> &&
-                       longterm_env_migrate_device_coherent<Env, E> &&
-                       longterm_env_is_device_coherent<Env, F> && longterm_env_putback<Env, F> &&
-                       longterm_env_movable_list<Env>;
+    longterm_env_migrate_device_coherent<Env, E> && longterm_env_is_device_coherent<Env, F> &&
+    longterm_env_putback<Env, F> && longterm_env_movable_list<Env>;
 
 struct [[nodiscard]] longterm_result {
     int ret = 0; // 0: pins kept; -EAGAIN: migrated, re-pin; -ENOMEM or -EBUSY: failed, no pins
@@ -240,8 +269,8 @@ struct [[nodiscard]] longterm_result {
 // folios migrate on their own, -EBUSY on failure), migrate the list, and put back what is left.
 // Any unmigrated folio is -ENOMEM; success is -EAGAIN so that the caller pins again.
 template <rule_set R = rules::latest, std::ranges::forward_range Pofs, class Env>
-    requires longterm_env<Env, std::ranges::range_value_t<Pofs>, pofs_folio_t<Pofs>>
-longterm_result migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrate_passes passes = {})
+requires longterm_env<Env, std::ranges::range_value_t<Pofs>, pofs_folio_t<Pofs>> longterm_result
+migrate_longterm_unpinnable_folios(Pofs&& pofs, Env& env, migrate_passes passes = {})
 {
     using E = std::ranges::range_value_t<Pofs>;
     longterm_result r;
@@ -314,21 +343,24 @@ concept migration_rules = rule_set<R> || detail::is_split_rules<R>;
 // (Policy::rules) must name the same one as R, or R is split_rules<Policy::rules, migration's>.
 template <migration_rules R = rules::latest, drain_policy Policy = drain::latest,
           class Dedupe = dedupe::pfn_range, std::ranges::forward_range Pofs, class Env>
-    requires collect_env<Env, pofs_folio_t<Pofs>> &&
-             longterm_env<Env, std::ranges::range_value_t<Pofs>, pofs_folio_t<Pofs>>
-longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env, Policy p = {},
-                                                          Dedupe d = {}, migrate_passes passes = {})
+requires collect_env<Env, pofs_folio_t<Pofs>> &&
+    longterm_env<Env, std::ranges::range_value_t<Pofs>, pofs_folio_t<Pofs>>
+        longterm_result check_and_migrate_movable_pages_or_folios(Pofs&& pofs, Env& env,
+                                                                  Policy p = {}, Dedupe d = {},
+                                                                  migrate_passes passes = {})
 {
     using roles = detail::rule_roles<R>;
     if constexpr (requires { typename Policy::rules; })
-        static_assert(std::same_as<typename Policy::rules, typename roles::drain>,
-                      "the drain policy compares with a rule set (Policy::rules) other than the one "
-                      "migration checks with (R): give both the same rule set, or say the kernel "
-                      "uses two with R = split_rules<DrainRules, MigrateRules>");
+        static_assert(
+            std::same_as<typename Policy::rules, typename roles::drain>,
+            "the drain policy compares with a rule set (Policy::rules) other than the one "
+            "migration checks with (R): give both the same rule set, or say the kernel "
+            "uses two with R = split_rules<DrainRules, MigrateRules>");
     const collect_result c = ::foliorc::collect_unpinnable(pofs, env, p, d);
     if (!c.collected)
         return {};
-    return ::foliorc::migrate_longterm_unpinnable_folios<typename roles::migrate>(pofs, env, passes);
+    return ::foliorc::migrate_longterm_unpinnable_folios<typename roles::migrate>(pofs, env,
+                                                                                  passes);
 }
 
 } // namespace foliorc::inline FOLIORC_ABI

@@ -91,7 +91,8 @@ constexpr mlock_count_update mlock_folio(const F& f, unsigned count, Change& c)
     }
     c.clear.set(pg::active);
     c.set.set(pg::unevictable);
-    return mlock_count_update::set(::foliorc::folio_test(f, pg::mlocked) ? 1 : 0); // !!folio_test_mlocked
+    return mlock_count_update::set(
+        ::foliorc::folio_test(f, pg::mlocked) ? 1 : 0); // !!folio_test_mlocked
 }
 
 // __mlock_new_folio (mm/mlock.c): not evictable -> PG_unevictable, mlock_count = !!PG_mlocked;

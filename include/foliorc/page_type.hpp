@@ -88,6 +88,9 @@ enum class migratetype : std::uint8_t { unmovable, movable, reclaimable, highato
 inline constexpr int gup_pin_counting_bias = 1024;
 
 // folio_has_pincount(): every large folio on 64-bit (docs/kernel.md ("Pins")).
-constexpr bool has_pincount(unsigned order) noexcept { return order > 0; }
+constexpr bool has_pincount(unsigned order) noexcept
+{
+    return order > 0;
+}
 
 } // namespace foliorc::inline FOLIORC_ABI

@@ -47,16 +47,20 @@ inline constexpr folio_maybe_dma_pinned_fn folio_maybe_dma_pinned{};
 
 namespace detail {
 template <mutable_folio_like F>
-constexpr change_t<F> grab_change(const F& f, int refs, gup_flags flags, bool put, std::string_view op)
+constexpr change_t<F> grab_change(const F& f, int refs, gup_flags flags, bool put,
+                                  std::string_view op)
 {
     change_t<F> c{op};
     const bool get = flags & FOLL_GET, pin = flags & FOLL_PIN;
     if (get == pin) // is_valid_gup_args: exactly one of FOLL_GET and FOLL_PIN
-        fail(errc::wrong_state, ::foliorc::folio_pfn(f), std::string(c.op) + ": exactly one of FOLL_GET, FOLL_PIN");
+        fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+             std::string(c.op) + ": exactly one of FOLL_GET, FOLL_PIN");
     if ((flags & FOLL_LONGTERM) && !pin)
-        fail(errc::wrong_state, ::foliorc::folio_pfn(f), std::string(c.op) + ": FOLL_LONGTERM requires FOLL_PIN");
+        fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+             std::string(c.op) + ": FOLL_LONGTERM requires FOLL_PIN");
     if (!put && ::foliorc::folio_ref_count(f) <= 0)
-        fail(errc::wrong_state, ::foliorc::folio_pfn(f), "try_grab_folio: folio has refcount 0 (freed)");
+        fail(errc::wrong_state, ::foliorc::folio_pfn(f),
+             "try_grab_folio: folio has refcount 0 (freed)");
     const int sign = put ? -1 : 1;
     if (get)
         return c.ref(holder::foll_get, sign * refs), c;

@@ -42,14 +42,29 @@ struct warning_recorder {
 };
 
 template <class R>
-concept rule_set = requires(const folio_snapshot& f, warning_recorder& w) {
-    { R::name } -> std::convertible_to<std::string_view>;
-    { R::commit } -> std::convertible_to<std::string_view>;
-    { R::kernels } -> std::convertible_to<std::string_view>;
-    { R::summary } -> std::convertible_to<std::string_view>;
-    { R::includes_caller_ref } -> std::convertible_to<bool>;
-    { R::counts_mapcount } -> std::convertible_to<bool>;
-    { R::expected(f, w) } -> std::same_as<int>;
+concept rule_set = requires(const folio_snapshot& f, warning_recorder& w)
+{
+    {
+        R::name
+        } -> std::convertible_to<std::string_view>;
+    {
+        R::commit
+        } -> std::convertible_to<std::string_view>;
+    {
+        R::kernels
+        } -> std::convertible_to<std::string_view>;
+    {
+        R::summary
+        } -> std::convertible_to<std::string_view>;
+    {
+        R::includes_caller_ref
+        } -> std::convertible_to<bool>;
+    {
+        R::counts_mapcount
+        } -> std::convertible_to<bool>;
+    {
+        R::expected(f, w)
+        } -> std::same_as<int>;
 };
 
 namespace rules {

@@ -54,10 +54,8 @@ constexpr bool takes(batch_kind k, const F& f, bool lru_gen_enabled)
     case batch_kind::lru_move_tail: // folio_rotate_reclaimable (lru_rotate in 6.1.192)
         return !::foliorc::folio_test(f, pg::locked) && !::foliorc::folio_test(f, pg::dirty) &&
                !unevictable;
-    case batch_kind::lru_add:
-        return true;
-    case batch_kind::mlock:
-        break;
+    case batch_kind::lru_add: return true;
+    case batch_kind::mlock: break;
     }
     return false;
 }
@@ -127,8 +125,7 @@ constexpr void move(batch_kind k, const F& f, Change& c, lru_era era, bool lru_g
             c.set.set(pg::active);
         break;
     case batch_kind::lru_add:
-    case batch_kind::mlock:
-        break;
+    case batch_kind::mlock: break;
     }
 }
 

@@ -7,9 +7,14 @@
 constexpr int third()
 {
     foliorc::folio_change<foliorc::mapping> c{"test"};
-    c.ref(foliorc::holder::caller, 1).ref(foliorc::holder::pte, 1).ref(foliorc::holder::transient, 1);
+    c.ref(foliorc::holder::caller, 1)
+        .ref(foliorc::holder::pte, 1)
+        .ref(foliorc::holder::transient, 1);
     return c.ref_delta_total();
 }
 static_assert(third() == 3, "a third holder in one change");
 
-int main() { return 0; }
+int main()
+{
+    return 0;
+}

@@ -6,6 +6,7 @@
 
 int main()
 {
-    foliorc::model::kernel<foliorc::rules::v6_16, foliorc::drain::pin_aware<foliorc::rules::v6_19>> k;
+    foliorc::model::kernel<foliorc::rules::v6_16, foliorc::drain::pin_aware<foliorc::rules::v6_19>>
+        k;
     return k.nr_folios();
 }

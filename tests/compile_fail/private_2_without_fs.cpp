@@ -24,7 +24,10 @@ struct foliorc::folio_traits<writable> {
     static void ref_add(F& f, int n) { f.refs += n; }
     static void mapcount_add(F&, int) {}
     static void pincount_add(F&, int) {}
-    static void set_flag(F& f, pg p, bool on) { f.flags = on ? f.flags | 1u << unsigned(p) : f.flags & ~(1u << unsigned(p)); }
+    static void set_flag(F& f, pg p, bool on)
+    {
+        f.flags = on ? f.flags | 1u << unsigned(p) : f.flags & ~(1u << unsigned(p));
+    }
     static void set_mapping(F&, mapping_kind) {}
 };
 

@@ -21,7 +21,8 @@ using reference = basic_folio<int, ksim_mapping, no_ledger>;
 
 const ksim::address_space ext4_file{&ksim::ext4, "ext4"};
 const ksim::address_space ceph_file{&ksim::ceph, "ceph"};
-const ksim::adapter::mapping files[] = {ksim::adapter::file(ext4_file), ksim::adapter::file(ceph_file)};
+const ksim::adapter::mapping files[] = {ksim::adapter::file(ext4_file),
+                                        ksim::adapter::file(ceph_file)};
 constexpr pg plain_flags[] = {pg::lru,        pg::active, pg::unevictable, pg::mlocked,
                               pg::referenced, pg::dirty,  pg::swapbacked,  pg::workingset};
 

@@ -451,8 +451,9 @@ TEST(Collect, SinkSeesEveryDecisionInOrder)
     s.pin(pinnable);
     s.pin(stray);
     std::vector<std::pair<const full_folio*, collect_decision>> seen;
-    (void)collect_unpinnable(s.pofs, s.env, drain::pin_aware<>{}, dedupe::pfn_range{},
-                             [&](const full_folio& f, collect_decision d) { seen.emplace_back(&f, d); });
+    (void)collect_unpinnable(
+        s.pofs, s.env, drain::pin_aware<>{}, dedupe::pfn_range{},
+        [&](const full_folio& f, collect_decision d) { seen.emplace_back(&f, d); });
     ASSERT_EQ(seen.size(), 3u);
     EXPECT_EQ(seen[0], std::make_pair(static_cast<const full_folio*>(&pinnable),
                                       collect_decision::pinnable));

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <set>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include <foliorc/explore.hpp>
 
@@ -111,7 +111,6 @@ TEST(Explore, RegistryFindsByName)
     EXPECT_EQ(kernel_rule_registry::find("nope"), nullptr);
     EXPECT_EQ(kernel_rule_registry::sets.size(), 5u);
 }
-
 
 // ---- interleavings, explored on several threads ----
 

@@ -169,8 +169,8 @@ TEST_F(StructPage, MlockBatchOnTheCallersFolio)
 {
     folio& f = mem.alloc(0);
     foliorc::filemap_add_folio(f, ksim::adapter::file(ext4_file)); // 2
-    caches.folio_add_lru(0, f);                           // 3, queued on lru_add
-    caches.lru_add_drain(0);                              // 2, PG_lru
+    caches.folio_add_lru(0, f);                                    // 3, queued on lru_add
+    caches.lru_add_drain(0);                                       // 2, PG_lru
     // mlock_folio: PG_mlocked, +1 on CPU 0's mlock batch.
     caches.mlock_folio(0, f);
     EXPECT_EQ(f._refcount, 3);

@@ -33,7 +33,10 @@ public:
 
     // ---- collect_env: what collect_unpinnable calls ----
     bool is_longterm_pinnable(const F& f) const { return ::foliorc::folio_is_longterm_pinnable(f); }
-    bool is_device_coherent(const F& f) const { return ::foliorc::folio_zone(f) == zone_type::device; }
+    bool is_device_coherent(const F& f) const
+    {
+        return ::foliorc::folio_zone(f) == zone_type::device;
+    }
     // folio_isolate_hugetlb: +1 isolation reference on success; the folio goes on the list.
     bool isolate_hugetlb(F& f)
     {

@@ -5,8 +5,8 @@
 // end (pin, collect, unpin, migrate, re-pin). Every refcount change is a trace event.
 #pragma once
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -29,8 +29,8 @@ namespace foliorc::inline FOLIORC_ABI::model {
 
 // Where a mapping's folios are allocated.
 enum class placement : std::uint8_t {
-    normal,  // ZONE_NORMAL, movable pageblock: longterm pinnable
-    cma,     // a CMA pageblock in ZONE_NORMAL (crosvm's guest memory in docs/kernel.md ("The pKVM failure"))
+    normal, // ZONE_NORMAL, movable pageblock: longterm pinnable
+    cma, // a CMA pageblock in ZONE_NORMAL (crosvm's guest memory in docs/kernel.md ("The pKVM failure"))
     movable, // ZONE_MOVABLE
 };
 
@@ -72,7 +72,10 @@ struct policy_rules {
     using type = void;
 };
 template <class Policy>
-    requires requires { typename Policy::rules; }
+requires requires
+{
+    typename Policy::rules;
+}
 struct policy_rules<Policy> {
     using type = typename Policy::rules;
 };
@@ -87,11 +90,12 @@ template <migration_rules Rules = rules::latest, drain_policy Policy = drain::la
 class kernel {
     using model_rules = Rules;
     using roles = ::foliorc::detail::rule_roles<Rules>;
-    static_assert(!requires { typename Policy::rules; } ||
-                      std::same_as<typename detail::policy_rules<Policy>::type, typename roles::drain>,
-                  "model::kernel: the drain policy compares with another rule set than Rules names "
-                  "for the drain check; say split_rules<DrainRules, MigrateRules> if the kernel "
-                  "uses two, or use kernel_for<Preset>");
+    static_assert(
+        !requires { typename Policy::rules; } ||
+            std::same_as<typename detail::policy_rules<Policy>::type, typename roles::drain>,
+        "model::kernel: the drain policy compares with another rule set than Rules names "
+        "for the drain check; say split_rules<DrainRules, MigrateRules> if the kernel "
+        "uses two, or use kernel_for<Preset>");
 
 public:
     using folio_type = basic_folio<int, mapping, traced_ledger>;
@@ -248,7 +252,8 @@ public:
         env e(*this, cpu, v, page, npages);
         std::vector<page_ref<folio_type>> pages;
         const gup_longterm_result g = ::foliorc::pin_user_pages_longterm<model_rules>(
-            pages, e, Policy{}, Dedupe{}, {.passes = cfg_.passes, .max_attempts = cfg_.max_gup_attempts});
+            pages, e, Policy{}, Dedupe{},
+            {.passes = cfg_.passes, .max_attempts = cfg_.max_gup_attempts});
         r.ret = g.ret > 0 ? 0 : static_cast<int>(g.ret);
         r.gup_attempts = g.attempts;
         r.migrate_passes = g.migration.passes;
@@ -383,7 +388,8 @@ private:
     {
         vma& m = vmas_.at(std::size_t(v));
         if (!m.mapped)
-            ::foliorc::detail::fail(errc::wrong_state, 0, "vma " + std::to_string(v) + " is unmapped");
+            ::foliorc::detail::fail(errc::wrong_state, 0,
+                                    "vma " + std::to_string(v) + " is unmapped");
         return m;
     }
     file& file_mut(int f) { return files_.at(std::size_t(f)); }
@@ -406,17 +412,23 @@ private:
     }
     // Under PF_MEMALLOC_PIN (current_gfp_context drops __GFP_MOVABLE): neither CMA nor
     // ZONE_MOVABLE. GUP's own faults and alloc_migration_target for a longterm pin.
-    folio_type& alloc_pinnable() { return alloc_at(placement::normal, zone_type::normal, migratetype::unmovable); }
+    folio_type& alloc_pinnable()
+    {
+        return alloc_at(placement::normal, zone_type::normal, migratetype::unmovable);
+    }
     folio_type& alloc_migration_target() { return alloc_pinnable(); }
 
     folio_type& alloc_at(placement range, zone_type zone, migratetype mt)
     {
         std::uint64_t& next = next_pfn_[std::size_t(range)];
         if (!next)
-            next = range == placement::cma ? 0x40000 : range == placement::movable ? 0x80000 : 0x10000;
+            next = range == placement::cma       ? 0x40000
+                   : range == placement::movable ? 0x80000
+                                                 : 0x10000;
         const int id = int(folios_.size());
-        return folios_.emplace_back(typename folio_type::state{.pfn = next++, .zone = zone, .mt = mt},
-                                    traced_ledger(&trace_, id));
+        return folios_.emplace_back(
+            typename folio_type::state{.pfn = next++, .zone = zone, .mt = mt},
+            traced_ledger(&trace_, id));
     }
 
     std::vector<int> present(const vma& m) const
@@ -538,8 +550,8 @@ private:
     void move_to_new_folio(unsigned cpu, folio_type& src)
     {
         folio_type& dst = alloc_migration_target();
-        const bool mlocked = std::find(was_mlocked_.begin(), was_mlocked_.end(), id_of(src)) !=
-                             was_mlocked_.end();
+        const bool mlocked =
+            std::find(was_mlocked_.begin(), was_mlocked_.end(), id_of(src)) != was_mlocked_.end();
         model::folio_migrate_mapping(src, dst, src.mapping());
         for (auto& fl : files_)
             for (auto& [index, id] : fl.cache)
@@ -575,13 +587,17 @@ private:
 
 namespace detail {
 template <class Drain, class Migrate>
-using rules_for = std::conditional_t<std::same_as<Drain, Migrate>, Migrate, split_rules<Drain, Migrate>>;
+using rules_for =
+    std::conditional_t<std::same_as<Drain, Migrate>, Migrate, split_rules<Drain, Migrate>>;
 template <class K, class P>
 struct drain_rules_of {
     using type = typename K::drain_rules;
 };
 template <class K, class P>
-    requires requires { typename P::rules; }
+requires requires
+{
+    typename P::rules;
+}
 struct drain_rules_of<K, P> {
     using type = typename P::rules;
 };
@@ -593,8 +609,9 @@ struct drain_rules_of<K, P> {
 // what-if drain policy P replaces K's own: P's rule set (if it names one) then does the drain
 // check, and migration keeps K's.
 template <class K, drain_policy P = typename K::policy>
-using kernel_for = kernel<detail::rules_for<typename detail::drain_rules_of<K, P>::type, typename K::migrate_rules>,
-                          P, typename K::dedupe, K::batch_capacity>;
+using kernel_for = kernel<
+    detail::rules_for<typename detail::drain_rules_of<K, P>::type, typename K::migrate_rules>, P,
+    typename K::dedupe, K::batch_capacity>;
 
 template <class K>
 constexpr kernel_config config_for(unsigned nr_cpus = 2) noexcept

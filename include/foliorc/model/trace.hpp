@@ -46,9 +46,9 @@ struct trace_event {
     int mapcount = 0;            // folio_mapcount after the change
     std::uint64_t pfn = 0;
     migratetype mt = migratetype::movable;
-    bool mapped = false;         // folio->mapping != NULL
+    bool mapped = false;                            // folio->mapping != NULL
     std::vector<std::pair<holder_id, int>> holders; // the ledger after the change
-    flag_set flags;              // after the change
+    flag_set flags;                                 // after the change
 };
 
 // Collects events; the model sets `cpu` and `step` before each operation.
@@ -69,9 +69,19 @@ public:
         const int delta = c.ref_delta_total();
         if (!enabled || delta == 0)
             return;
-        trace_event e{step, cpu, c.op, page_ref_tracepoint(c.op, delta), id, delta, f.ref_count(),
-                      f.mapcount(), f.pfn(), f.mt(), f.mapping_kind_() != mapping_kind::none,
-                      {}, f.flags()};
+        trace_event e{step,
+                      cpu,
+                      c.op,
+                      page_ref_tracepoint(c.op, delta),
+                      id,
+                      delta,
+                      f.ref_count(),
+                      f.mapcount(),
+                      f.pfn(),
+                      f.mt(),
+                      f.mapping_kind_() != mapping_kind::none,
+                      {},
+                      f.flags()};
         f.ledger().for_each([&](holder_id h, int n) { e.holders.emplace_back(h, n); });
         events_.push_back(std::move(e));
     }
@@ -103,7 +113,8 @@ private:
 };
 
 // One JSON object (no newline) for a holder map: {"page_cache":1,"mlock batch on CPU 0":1}.
-inline void write_holders_json(std::ostream& os, const std::vector<std::pair<holder_id, int>>& holders)
+inline void write_holders_json(std::ostream& os,
+                               const std::vector<std::pair<holder_id, int>>& holders)
 {
     os << '{';
     bool first = true;
@@ -160,8 +171,8 @@ inline void write_event_tracepoint(std::ostream& os, const trace_event& e,
     });
     const int mapcount = era == mapcount_era::raw ? e.mapcount - 1 : e.mapcount;
     os << " count=" << e.refcount << " mapcount=" << mapcount
-       << " mapping=" << (e.mapped ? "00000000f0e9c5fd" : "0000000000000000")
-       << " mt=" << int(e.mt) << " val=" << e.delta;
+       << " mapping=" << (e.mapped ? "00000000f0e9c5fd" : "0000000000000000") << " mt=" << int(e.mt)
+       << " val=" << e.delta;
     if (e.tracepoint == "page_ref_mod_and_test")
         os << " ret=" << (e.refcount == 0 ? 1 : 0);
     else if (e.tracepoint == "page_ref_mod_unless")
