@@ -28,7 +28,7 @@ namespace fr = foliorc;
 namespace {
 
 // ---- the presets the two source versions pin down ----
-using preset_6_12 = fr::kernels::v6_12_117;
+using preset_6_12 = fr::kernels::v6_12_118;
 using preset_6_1 = fr::kernels::v6_1_192;
 
 // ---- results ----

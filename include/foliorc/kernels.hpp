@@ -170,13 +170,18 @@ struct v6_12_117
              lru_era::classic, detail::batched, flag_layouts::v6_12> {
     static constexpr std::string_view version = "6.12.117";
 };
+// 6.12.118: the same mm behaviour as 6.12.117 (Debian's linux-source-6.12 moved to it; the
+// conformance harness checks this preset against that tree).
+struct v6_12_118 : v6_12_117 {
+    static constexpr std::string_view version = "6.12.118";
+};
 
 template <class... Ks>
 using preset_list = foliorc::detail::type_list<Ks...>;
 using mainline =
     preset_list<v5_18, v5_19, v6_0, v6_1, v6_2, v6_3, v6_4, v6_5, v6_6, v6_7, v6_8, v6_9, v6_10,
                 v6_11, v6_12, v6_13, v6_14, v6_15, v6_16, v6_17, v6_18, v6_19, mainline_2026>;
-using stable = preset_list<v6_1_192, v6_12_117>;
+using stable = preset_list<v6_1_192, v6_12_117, v6_12_118>;
 
 // What a preset is, at run time.
 struct preset_info {
