@@ -92,10 +92,9 @@ public:
     };
     using batch = basic_batch<entry, Capacity>;
 
-    // Errors are folio_error like everywhere else in foliorc. errc has no code for a bad
-    // argument that is not about a folio, so a bad CPU number or an unbalanced
-    // lru_cache_enable is errc::wrong_state, with the folio's pfn where there is a folio and 0
-    // otherwise.
+    // Errors are folio_error like everywhere else in foliorc: a bad CPU number or CPU count is
+    // errc::bad_argument, an unbalanced lru_cache_enable errc::wrong_state, with the folio's
+    // pfn where there is a folio and 0 otherwise.
     explicit lru_caches(lru_caches_config cfg = {}) : cfg_(valid(cfg)), cpus_(cfg.nr_cpus) {}
 
     const lru_caches_config& config() const noexcept { return cfg_; }
@@ -274,7 +273,7 @@ private:
     static const lru_caches_config& valid(const lru_caches_config& cfg)
     {
         if (cfg.nr_cpus == 0 || cfg.nr_cpus > 0xffff)
-            detail::fail(errc::wrong_state, 0,
+            detail::fail(errc::bad_argument, 0,
                          "lru_caches: nr_cpus must be 1..65535, not " +
                              std::to_string(cfg.nr_cpus));
         return cfg;
@@ -283,7 +282,7 @@ private:
     void check_cpu(unsigned cpu, std::uint64_t pfn = 0) const
     {
         if (cpu >= cfg_.nr_cpus)
-            detail::fail(errc::wrong_state, pfn,
+            detail::fail(errc::bad_argument, pfn,
                          "lru_caches: no CPU " + std::to_string(cpu) + " (nr_cpus " +
                              std::to_string(cfg_.nr_cpus) + ")");
     }

@@ -246,13 +246,13 @@ TEST(Batch, NoSuchCpu)
 {
     fixture<folio_batch_size> t;
     auto& f = t.page_cache_folio();
-    // folio_error (errc::wrong_state), not std:: exceptions: batch.hpp throws what the rest of
+    // folio_error (errc::bad_argument), not std:: exceptions: batch.hpp throws what the rest of
     // foliorc throws; the folio's pfn names the folio the refused call was about.
     try {
         t.caches.folio_add_lru(7, f);
         ADD_FAILURE() << "no throw";
     } catch (const folio_error& e) {
-        EXPECT_EQ(e.code(), errc::wrong_state);
+        EXPECT_EQ(e.code(), errc::bad_argument);
         EXPECT_EQ(e.pfn(), f.pfn());
     }
     EXPECT_EQ(f.ref_count(), 1); // nothing taken

@@ -248,7 +248,7 @@ public:
         pin_result r;
         const vma& m = vma_mut(v);
         if (page + npages > m.npages)
-            ::foliorc::detail::fail(errc::wrong_state, 0, "pin_user_pages: range past the vma");
+            ::foliorc::detail::fail(errc::bad_argument, 0, "pin_user_pages: range past the vma");
         env e(*this, cpu, v, page, npages);
         std::vector<page_ref<folio_type>> pages;
         const gup_longterm_result g = ::foliorc::pin_user_pages_longterm<model_rules>(
@@ -277,18 +277,18 @@ public:
     }
 
     // ---- inspection ----
-    folio_type& folio(int id) { return folios_.at(std::size_t(id)); }
-    const folio_type& folio(int id) const { return folios_.at(std::size_t(id)); }
+    folio_type& folio(int id) { return at(folios_, id, "folio"); }
+    const folio_type& folio(int id) const { return at(folios_, id, "folio"); }
     int nr_folios() const noexcept { return int(folios_.size()); }
     int id_of(const folio_type& f) const noexcept { return f.ledger().id(); }
-    const vma& vma_at(int v) const { return vmas_.at(std::size_t(v)); }
-    const file& file_at(int f) const { return files_.at(std::size_t(f)); }
+    const vma& vma_at(int v) const { return at(vmas_, v, "vma"); }
+    const file& file_at(int f) const { return at(files_, f, "file"); }
     caches_type& caches() noexcept { return caches_; }
     tracer& trace() noexcept { return trace_; }
     const kernel_config& config() const noexcept { return cfg_; }
     long step() const noexcept { return trace_.step; }
     // The folio behind a page of a vma, -1 if none.
-    int folio_at(int v, unsigned page) const { return vma_at(v).pte.at(page); }
+    int folio_at(int v, unsigned page) const { return at(vma_at(v).pte, int(page), "page of the vma"); }
     // Folios migrated away (freed sources), in order.
     const std::vector<std::pair<int, int>>& migrations() const noexcept { return migrations_; }
 
@@ -364,7 +364,7 @@ private:
     void begin(unsigned cpu)
     {
         if (cpu >= cfg_.nr_cpus)
-            ::foliorc::detail::fail(errc::wrong_state, 0, "kernel: no CPU " + std::to_string(cpu));
+            ::foliorc::detail::fail(errc::bad_argument, 0, "kernel: no CPU " + std::to_string(cpu));
         trace_.cpu = cpu;
         ++trace_.step;
     }
@@ -386,13 +386,23 @@ private:
     }
     vma& vma_mut(int v)
     {
-        vma& m = vmas_.at(std::size_t(v));
+        vma& m = at(vmas_, v, "vma");
         if (!m.mapped)
             ::foliorc::detail::fail(errc::wrong_state, 0,
                                     "vma " + std::to_string(v) + " is unmapped");
         return m;
     }
-    file& file_mut(int f) { return files_.at(std::size_t(f)); }
+    file& file_mut(int f) { return at(files_, f, "file"); }
+
+    // An id the kernel handed out, or errc::bad_argument (never a std:: exception).
+    template <class C>
+    static auto& at(C& c, int id, const char* what)
+    {
+        if (id < 0 || std::size_t(id) >= c.size())
+            ::foliorc::detail::fail(errc::bad_argument, 0,
+                                    std::string("kernel: no ") + what + " " + std::to_string(id));
+        return c[std::size_t(id)];
+    }
 
     static constexpr std::pair<zone_type, migratetype> where(placement p) noexcept
     {
@@ -462,7 +472,7 @@ private:
     {
         vma& m = vma_mut(v);
         if (page >= m.npages)
-            ::foliorc::detail::fail(errc::wrong_state, 0, "fault: page past the vma");
+            ::foliorc::detail::fail(errc::bad_argument, 0, "fault: page past the vma");
         if (m.pte[page] >= 0)
             return m.pte[page];
         if (m.file >= 0) {
