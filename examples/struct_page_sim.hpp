@@ -115,6 +115,7 @@ struct memory {
 
 inline folio* page_folio(const page& p)
 {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): a tagged pointer, as the kernel keeps it
     return reinterpret_cast<folio*>(p.compound_head & ~std::uintptr_t(1));
 }
 
@@ -295,6 +296,7 @@ struct foliorc::folio_traits<ksim::folio> {
     }
     static const ksim::filesystem* fs(const F& f)
     {
+        // NOLINTNEXTLINE(performance-no-int-to-ptr): folio->mapping is a tagged pointer
         return reinterpret_cast<const ksim::address_space*>(f.mapping)->fs;
     }
     static bool hugetlb_migratable(const F& f) { return f.hugetlb_migratable; }
@@ -322,6 +324,7 @@ namespace ksim::adapter {
 inline mapping mapping_of(const folio& f)
 {
     if ((f.mapping & 3) == 0 && f.mapping)
+        // NOLINTNEXTLINE(performance-no-int-to-ptr): folio->mapping is a tagged pointer
         return file(*reinterpret_cast<const address_space*>(f.mapping));
     return anon;
 }
