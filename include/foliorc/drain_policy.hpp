@@ -213,11 +213,11 @@ using latest = pin_aware<>;
 // drain_done it adds to its counts.
 template <class P, class F, class Env>
 concept drain_policy_for = folio_like<F> &&
-    requires(typename P::state& s, const F& f, Env& env, int pin_refs)
+    requires(typename P::state& s, const F& f, Env& env, int pins)
 {
     typename P::state;
     {
-        P::drain(s, f, env, pin_refs)
+        P::drain(s, f, env, pins)
         } -> std::same_as<drain_done>;
 };
 

@@ -288,7 +288,10 @@ public:
     const kernel_config& config() const noexcept { return cfg_; }
     long step() const noexcept { return trace_.step; }
     // The folio behind a page of a vma, -1 if none.
-    int folio_at(int v, unsigned page) const { return at(vma_at(v).pte, int(page), "page of the vma"); }
+    int folio_at(int v, unsigned page) const
+    {
+        return at(vma_at(v).pte, int(page), "page of the vma");
+    }
     // Folios migrated away (freed sources), in order.
     const std::vector<std::pair<int, int>>& migrations() const noexcept { return migrations_; }
 
