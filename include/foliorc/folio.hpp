@@ -296,6 +296,12 @@ struct folio_traits<basic_folio<R, M, L>> {
         return f.mapping_kind_() == mapping_kind::file ? &f.mapping()->fs : nullptr;
     }
     static constexpr bool hugetlb_migratable(const F& f) noexcept { return f.hugetlb_migratable(); }
+    static constexpr void set_hugetlb_migratable(F& f, bool on)
+    {
+        typename F::change c{"folio_traits::set_hugetlb_migratable"};
+        c.hugetlb_migratable = on ? 1 : 0;
+        f.apply(c);
+    }
 
     static constexpr void ref_add(F& f, int n)
     {

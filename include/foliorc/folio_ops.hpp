@@ -368,9 +368,7 @@ namespace detail {
 template <folio_like F>
 constexpr bool hugetlb_migratable(const F& f)
 {
-    if constexpr (writes_itself<F>)
-        return f.hugetlb_migratable();
-    else if constexpr (folio_traits_hugetlb_migratable<F>)
+    if constexpr (folio_traits_hugetlb_migratable<F>)
         return folio_traits<F>::hugetlb_migratable(f);
     else
         fail(errc::wrong_state, ::foliorc::folio_pfn(f),

@@ -5,23 +5,13 @@
 
 #include <foliorc/rules.hpp>
 
-struct my_folio {
-    int refs = 1;
-};
+#include "support.hpp"
+
+using my_folio = cf::read_only_folio;
+
 struct my_page {
     my_folio* head = nullptr;
     std::uint64_t pfn = 0;
-};
-template <>
-struct foliorc::folio_traits<my_folio> {
-    static constexpr bool test_flag(const my_folio&, pg) { return false; }
-    static constexpr unsigned order(const my_folio&) { return 0; }
-    static constexpr int ref_count(const my_folio& f) { return f.refs; }
-    static constexpr int mapcount(const my_folio&) { return 0; }
-    static constexpr int pincount(const my_folio&) { return 0; }
-    static constexpr mapping_kind mapping(const my_folio&) { return mapping_kind::none; }
-    static constexpr page_type type(const my_folio&) { return page_type::none; }
-    static constexpr std::uint64_t pfn(const my_folio&) { return 0; }
 };
 // Also every folio trait, so that only "it is a page" makes it not folio_like.
 template <>
