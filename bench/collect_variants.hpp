@@ -111,6 +111,7 @@ inline unsigned long page_to_pfn(const page* p)
 inline page* page_folio(page* p)
 {
     const unsigned long head = p->compound_head;
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): compound_head is a tagged pointer, as the kernel's
     return (head & 1) ? reinterpret_cast<page*>(head - 1) : p;
 }
 inline bool test_bit(unsigned b, const page* p)

@@ -11,6 +11,7 @@
 #include <foliorc/model/kernel.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -146,7 +147,7 @@ bool parse(int argc, char** argv, options& o)
 }
 } // namespace
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     options o;
     if (!parse(argc, argv, o)) {
@@ -188,4 +189,14 @@ int main(int argc, char** argv)
         return 2;
     }
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) { // a refusal nobody expected: the example is wrong
+        std::fprintf(stderr, "unexpected: %s\n", e.what());
+        return 1;
+    }
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <string_view>
 
 // ---- The simulator's code: knows nothing of foliorc. ------------------------------------------
@@ -118,7 +119,7 @@ sample pinned_anon()
 }
 } // namespace
 
-int main()
+static int run()
 {
     int mismatches = 0;
     std::printf("%-40s %-12s %8s %8s %8s  %s\n", "state", "rule set", "refcount", "sim", "foliorc",
@@ -138,4 +139,14 @@ int main()
     std::printf("%s\n",
                 mismatches ? "representations DISAGREE" : "same answers from both representations");
     return mismatches ? 1 : 0;
+}
+
+int main()
+{
+    try {
+        return run();
+    } catch (const std::exception& e) { // a refusal nobody expected: the example is wrong
+        std::fprintf(stderr, "unexpected: %s\n", e.what());
+        return 1;
+    }
 }

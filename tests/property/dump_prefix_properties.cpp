@@ -19,6 +19,7 @@ const std::vector<std::vector<std::string>> dumps = {
     {"page:ffffea0001cfbfc0 count:3 mapcount:1 mapping:ffff88007f1b5f51 index:0x600000aff",
      "flags: 0x4000000000048019(locked|uptodate|dirty|swapcache|swapbacked)",
      "page dumped because: VM_BUG_ON_PAGE(PageAnon(page) && !PageKsm(page) && !anon_vma)"},
+    // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one line of the dump, split for width
     {"page:000000009e420ff2 refcount:1 mapcount:0 mapping:0000000000000000 index:0x7ff "
      "pfn:0x50c3ff",
      "head:0000000075ff816d order:9 compound_mapcount:0 compound_pincount:0",
