@@ -12,6 +12,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <foliorc/folio_ops.hpp>
@@ -48,6 +50,8 @@ public:
     constexpr const T& operator[](std::size_t i) const noexcept { return entries_[i]; }
     constexpr const T* begin() const noexcept { return entries_.data(); }
     constexpr const T* end() const noexcept { return entries_.data() + nr_; }
+    constexpr T* begin() noexcept { return entries_.data(); }
+    constexpr T* end() noexcept { return entries_.data() + nr_; }
 
 private:
     std::array<T, Capacity> entries_{};
@@ -102,6 +106,21 @@ public:
     const drain_counters& counters() const noexcept { return counters_; }
     void reset_counters() noexcept { counters_ = {}; }
     const batch& pending(unsigned cpu, batch_kind k) const { return at(cpu)[std::size_t(k)]; }
+
+    // A copy queues the same folios as the original. For a copy of a whole model whose folios
+    // were copied too (model::kernel's copy), rebind points every entry and mlock_count at the
+    // folio to(f) gives for its folio f, and set_on_cpu gives the copy its own observer.
+    template <class To>
+    requires std::is_invocable_r_v<F&, To&, const F&>
+    void rebind(To&& to)
+    {
+        for (auto& cpu : cpus_)
+            for (auto& b : cpu)
+                for (auto& e : b)
+                    e.folio = &static_cast<F&>(to(std::as_const(*e.folio)));
+        mlock_counts_.rebind(to);
+    }
+    void set_on_cpu(std::function<void(unsigned cpu)> on_cpu) { cfg_.on_cpu = std::move(on_cpu); }
 
     // Entries for f across every CPU and batch kind: the references batches hold on it.
     int queued(const F& f) const noexcept

@@ -58,6 +58,16 @@ public:
         else if (u.op == mlock_count_update::what::drop)
             counts_.erase(&f);
     }
+    // The same counts, each moved to the folio to(f) gives for its folio f: for a copy of a
+    // whole model whose folios were copied too (lru_caches::rebind).
+    template <class To>
+    void rebind(To&& to)
+    {
+        std::map<const F*, unsigned> moved;
+        for (const auto& [f, n] : counts_)
+            moved.emplace(&static_cast<const F&>(to(*f)), n);
+        counts_ = std::move(moved);
+    }
 
 private:
     std::map<const F*, unsigned> counts_;

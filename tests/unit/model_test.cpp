@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include <foliorc/model/kernel.hpp>
 
@@ -167,6 +170,79 @@ TEST(Model, SameInputsGiveTheSameTrace)
         return t;
     };
     EXPECT_EQ(run(), run());
+}
+
+// ---- copies: the prefix tree of policy_report runs a shared prefix once, then copies ----
+
+template <class K>
+std::vector<std::tuple<long, unsigned, std::string_view, int, int, int>> trace_of(const K& k)
+{
+    std::vector<std::tuple<long, unsigned, std::string_view, int, int, int>> t;
+    for (const auto& e : k.trace().events())
+        t.emplace_back(e.step, e.cpu, e.event, e.folio, e.delta, e.refcount);
+    return t;
+}
+
+template <class K>
+void expect_same_kernel(const K& a, const K& b)
+{
+    ASSERT_EQ(a.nr_folios(), b.nr_folios());
+    // Every field and the ledger; the mapping by name (two kernels have their own files).
+    auto fields = [](const auto& f) {
+        return std::tuple(f.pfn(), f.order(), f.flags(), f.type(), f.zone(), f.mt(), f.ref_count(),
+                          f.mapcount(), f.pincount(), f.mapping_kind_(), f.ledger(),
+                          f.mapping() ? f.mapping()->name : std::string_view("(none)"));
+    };
+    for (int id = 0; id < a.nr_folios(); ++id)
+        EXPECT_TRUE(fields(a.folio(id)) == fields(b.folio(id))) << "folio " << id;
+    EXPECT_EQ(trace_of(a), trace_of(b));
+    EXPECT_EQ(a.migrations(), b.migrations());
+}
+
+TEST(Model, ACopyGoesOnAsTheKernelWouldAndLeavesTheOriginal)
+{
+    // Steps 1-2 of the seed, then a copy; the copy pins, as SeedSucceedsAfterOneDrainAll...
+    seed_run<drain::ref_count<>> original;
+    original.prepare();
+    const auto events = original.k.trace().events().size();
+    auto copy = original.k;
+    const pin_result r = copy.pin_user_pages(cpu_b, original.vma, 0, 1);
+    // ... and ends exactly where a kernel that ran steps 1-4 itself ends: same folios with the
+    // same ledgers, the same trace from the start, the same migration.
+    seed_run<drain::ref_count<>> replay;
+    replay.prepare();
+    replay.pin();
+    EXPECT_EQ(r.ret, 0);
+    EXPECT_EQ(r.drain_alls, replay.r.drain_alls);
+    EXPECT_EQ(r.folios, replay.r.folios);
+    expect_same_kernel(copy, replay.k);
+    // The drain-all emptied the copy's batches: the copy's entries were the copy's folios.
+    EXPECT_EQ(copy.caches().queued(copy.folio(original.x)), 0);
+    // The original is still after step 2: refcount 3, its reference in CPU A's mlock batch,
+    // still queued there, mapped at page 0, and its trace did not see the copy's events.
+    const auto& x = original.k.folio(original.x);
+    EXPECT_EQ(x.ref_count(), 3);
+    EXPECT_EQ(x.ledger().held(batch_holder(batch_kind::mlock, cpu_a)), 1);
+    EXPECT_EQ(original.k.caches().queued(x), 1);
+    EXPECT_EQ(original.k.folio_at(original.vma, 0), original.x);
+    EXPECT_EQ(original.k.trace().events().size(), events);
+    // The original goes on as well, as if no copy had been made.
+    original.pin();
+    expect_same_kernel(original.k, replay.k);
+}
+
+TEST(Model, CopyAssignmentRebindsLikeACopy)
+{
+    seed_run<drain::ref_count<>> a, b;
+    a.prepare();
+    b.k.lru_add_drain(cpu_a); // some other state, overwritten
+    b.k = a.k;
+    (void)b.k.pin_user_pages(cpu_b, a.vma, 0, 1);
+    seed_run<drain::ref_count<>> replay;
+    replay.prepare();
+    replay.pin();
+    expect_same_kernel(b.k, replay.k);
+    EXPECT_EQ(a.k.folio(a.x).ref_count(), 3);
 }
 
 TEST(Model, MunmapOfALockedVmaMunlocks)

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,10 +115,17 @@ public:
         bool mapped = true;       // false after munmap
         std::vector<int> pte;     // folio id per page, -1 if none
     };
-    struct file {
+    // A file's address space: never changed once the file is open, so copies of the kernel
+    // share it and their folios' mapping pointers stay valid.
+    struct address_space {
+        std::string name;
         mapping m;
+    };
+    struct file {
+        std::shared_ptr<const address_space> as;
         placement where = placement::normal;
         std::map<unsigned, int> cache; // page cache: index -> folio id
+        const mapping& m() const noexcept { return as->m; }
     };
 
     explicit kernel(kernel_config cfg = {})
@@ -128,8 +137,35 @@ public:
                    .on_cpu = [this](unsigned c) { trace_.cpu = c; }})
     {
     }
-    kernel(const kernel&) = delete; // folios point into the kernel
-    kernel& operator=(const kernel&) = delete;
+    // A copy is a kernel in the same state that goes its own way: the explorer runs a shared
+    // prefix of operations once and copies the kernel where interleavings part. Its folios,
+    // batches and tracer are its own (the batches and ledgers are pointed at them); the files'
+    // address spaces, which never change, are shared.
+    kernel(const kernel& o)
+        : cfg_(o.cfg_), trace_(o.trace_), caches_(o.caches_), folios_(o.folios_), files_(o.files_),
+          vmas_(o.vmas_), migration_entries_(o.migration_entries_), was_mlocked_(o.was_mlocked_),
+          migrations_(o.migrations_), next_pfn_(o.next_pfn_)
+    {
+        rebind();
+    }
+    kernel& operator=(const kernel& o)
+    {
+        if (this != &o) {
+            cfg_ = o.cfg_;
+            trace_ = o.trace_;
+            caches_ = o.caches_;
+            folios_ = o.folios_;
+            files_ = o.files_;
+            vmas_ = o.vmas_;
+            migration_entries_ = o.migration_entries_;
+            was_mlocked_ = o.was_mlocked_;
+            migrations_ = o.migrations_;
+            next_pfn_ = o.next_pfn_;
+            rebind();
+        }
+        return *this;
+    }
+    ~kernel() = default;
 
     // ---- set-up ----
     int memfd_create(std::string_view name, placement where)
@@ -167,7 +203,7 @@ public:
             if (fl.cache.count(i))
                 continue;
             folio_type& f = alloc(fl.where);
-            ::foliorc::filemap_add_folio(f, fl.m);
+            ::foliorc::filemap_add_folio(f, fl.m());
             fl.cache[i] = id_of(f);
             caches_.folio_add_lru(cpu, f);
             ::foliorc::folio_put(f);
@@ -285,6 +321,7 @@ public:
     const file& file_at(int f) const { return at(files_, f, "file"); }
     caches_type& caches() noexcept { return caches_; }
     tracer& trace() noexcept { return trace_; }
+    const tracer& trace() const noexcept { return trace_; }
     const kernel_config& config() const noexcept { return cfg_; }
     long step() const noexcept { return trace_.step; }
     // The folio behind a page of a vma, -1 if none.
@@ -364,6 +401,17 @@ private:
         const std::vector<page_ref<folio_type>>* pofs_ = nullptr;
     };
 
+    // After a copy: the folios report to this kernel's tracer, the batches hold this kernel's
+    // folios, and drain-all's CPU switches are this tracer's.
+    void rebind()
+    {
+        for (const folio_type& f : folios_)
+            f.ledger().attach(&trace_);
+        caches_.rebind(
+            [this](const folio_type& f) -> folio_type& { return folios_[std::size_t(id_of(f))]; });
+        caches_.set_on_cpu([this](unsigned c) { trace_.cpu = c; });
+    }
+
     void begin(unsigned cpu)
     {
         if (cpu >= cfg_.nr_cpus)
@@ -374,8 +422,10 @@ private:
 
     int add_file(const fs_behaviour& fsb, std::string_view name, placement where)
     {
-        names_.emplace_back(name);
-        files_.push_back(file{file_mapping(fsb, names_.back()), where, {}});
+        auto as = std::make_shared<address_space>();
+        as->name = name;
+        as->m = file_mapping(fsb, as->name); // the mapping's name views as->name
+        files_.push_back(file{std::move(as), where, {}});
         return int(files_.size()) - 1;
     }
     int add_vma(int file_id, placement p, unsigned npages)
@@ -484,7 +534,7 @@ private:
             folio_type* f;
             if (it == fl.cache.end()) { // shmem_get_folio / filemap_fault: a new page-cache folio
                 f = pinning ? &alloc_pinnable() : &alloc(fl.where);
-                ::foliorc::filemap_add_folio(*f, fl.m);
+                ::foliorc::filemap_add_folio(*f, fl.m());
                 fl.cache[page] = id_of(*f);
                 caches_.folio_add_lru(cpu, *f);
             } else { // filemap_get_entry: folio_try_get
@@ -589,13 +639,12 @@ private:
     tracer trace_;
     caches_type caches_;
     std::deque<folio_type> folios_;
-    std::deque<std::string> names_;
     std::deque<file> files_;
     std::vector<vma> vmas_;
     std::vector<migration_entry> migration_entries_;
     std::vector<int> was_mlocked_; // PAGE_WAS_MLOCKED of folios being migrated
     std::vector<std::pair<int, int>> migrations_;
-    std::uint64_t next_pfn_[3] = {0, 0, 0};
+    std::array<std::uint64_t, 3> next_pfn_{};
 };
 
 namespace detail {

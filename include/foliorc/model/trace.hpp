@@ -96,6 +96,10 @@ public:
     traced_ledger() = default;
     traced_ledger(tracer* t, int id) : tracer_(t), id_(id) {}
     int id() const noexcept { return id_; }
+    // Where commits are reported from now on. The tracer observes the ledger and is not part of
+    // its value (operator== ignores it), so a copied model can point its copied folios, which it
+    // reaches only through const access, at its own tracer.
+    void attach(tracer* t) const noexcept { tracer_ = t; }
     template <class Change, class F>
     void on_commit(const Change& c, const F& f) const
     {
@@ -108,7 +112,7 @@ public:
     }
 
 private:
-    tracer* tracer_ = nullptr;
+    mutable tracer* tracer_ = nullptr;
     int id_ = -1;
 };
 
