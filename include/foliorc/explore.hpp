@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -289,11 +291,11 @@ public:
         return std::next_permutation(seq.begin(), seq.end());
     }
 
-private:
-    // (sum left)! / prod(left[c]!) as a product of binomials C(placed, k): after step j of CPU
+    // The interleavings of left[c] more operations of each CPU c, (sum left)! / prod(left[c]!),
+    // as a product of binomials C(placed, k): after step j of CPU
     // c, total = (earlier binomials) * C(p + j, j), p the operations placed before c, and
     // total * (p + j) is divisible by j, so each step is exact. 0 if a product passes 2^64 - 1.
-    static std::uint64_t arrangements(const std::vector<unsigned>& left) noexcept
+    [[nodiscard]] static std::uint64_t arrangements(const std::vector<unsigned>& left) noexcept
     {
         std::uint64_t total = 1;
         std::uint64_t placed = 0;
@@ -307,6 +309,7 @@ private:
         return total;
     }
 
+private:
     std::vector<unsigned> ops_;
     std::uint64_t count_ = 0;
 };
@@ -316,7 +319,8 @@ private:
 // (merge(into, chunk)). Threads take fixed chunks of consecutive indices from a shared counter;
 // each chunk has its own accumulator, and the merge walks the chunks in order after all are
 // done, so the result is the single-threaded one whatever the thread count or timing, even for
-// a merge that is not commutative. run must not share mutable state between calls.
+// a merge that is not commutative. run must not share mutable state between calls. An
+// exception thrown by run stops the exploration and is rethrown here.
 template <class Acc, class Run, class Merge>
 [[nodiscard]] Acc explore_interleavings(const interleaving_space& space, unsigned threads, Acc init,
                                         Run run, Merge merge, std::uint64_t chunk = 256)
@@ -328,17 +332,28 @@ template <class Acc, class Run, class Merge>
     const std::uint64_t nchunks = (total + chunk - 1) / chunk;
     std::vector<std::optional<Acc>> parts(static_cast<std::size_t>(nchunks));
     std::atomic<std::uint64_t> next_chunk{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
     auto worker = [&] {
-        for (std::uint64_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
-            const std::uint64_t first = k * chunk, last = std::min(total, first + chunk);
-            Acc acc{};
-            std::vector<std::uint8_t> seq = space.at(first);
-            for (std::uint64_t i = first; i < last; ++i) {
-                run(acc, static_cast<const std::vector<std::uint8_t>&>(seq), i);
-                if (i + 1 < last)
-                    interleaving_space::next(seq);
+        for (std::uint64_t k; !failed.load(std::memory_order_relaxed) &&
+                              (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
+            try {
+                const std::uint64_t first = k * chunk, last = std::min(total, first + chunk);
+                Acc acc{};
+                std::vector<std::uint8_t> seq = space.at(first);
+                for (std::uint64_t i = first; i < last; ++i) {
+                    run(acc, static_cast<const std::vector<std::uint8_t>&>(seq), i);
+                    if (i + 1 < last)
+                        interleaving_space::next(seq);
+                }
+                parts[static_cast<std::size_t>(k)].emplace(std::move(acc));
+            } catch (...) {
+                const std::lock_guard lock(error_mutex);
+                if (!error)
+                    error = std::current_exception();
+                failed = true;
             }
-            parts[static_cast<std::size_t>(k)].emplace(std::move(acc));
         }
     };
     if (threads == 1 || nchunks <= 1)
@@ -350,6 +365,129 @@ template <class Acc, class Run, class Merge>
         for (std::size_t t = 0; t < n; ++t)
             pool.emplace_back(worker);
     } // the jthreads join here
+    if (error)
+        std::rethrow_exception(error);
+    for (auto& p : parts)
+        merge(init, std::move(*p));
+    return init;
+}
+
+// Every interleaving of `space` as a walk of its prefix tree, in lexicographic order, with a
+// state that is copied where interleavings part: step(state, cpu, op) runs operation op (0, 1,
+// ...) of CPU cpu once per distinct prefix instead of once per interleaving, and a prefix's
+// last child takes its parent's state without a copy. At the end of an interleaving,
+// leaf(acc, state, weight) with weight 1; or earlier, at the first prefix where done(left)
+// holds (left[c]: the operations of CPU c still to run), with weight the number of
+// interleavings that share that prefix (interleaving_space::arrangements(left)), for a leaf
+// that the operations left cannot change. done(left) must be true of every extension of a
+// prefix it is true of. State needs only to be copy-constructible.
+//
+// The tree is cut at the shallowest depth with at least `units` prefixes, or at half the
+// interleaving length, whichever is shallower (deeper, a unit's replay of its prefix would undo
+// the sharing); the cut does not depend on the thread count. Threads take the subtrees below
+// the cut from a shared counter, each with its own accumulator and a copy of root that replays
+// its prefix, and merge(into, part) then walks them in order: the single-threaded result for any
+// thread count and timing. An exception thrown by step or leaf stops the walk and is rethrown here.
+template <class State, class Acc, class Step, class Leaf, class Done, class Merge>
+[[nodiscard]] Acc explore_prefix_tree(const interleaving_space& space, unsigned threads,
+                                      const State& root, Acc init, Step step, Leaf leaf, Done done,
+                                      Merge merge, std::size_t units = 256)
+{
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    const std::vector<unsigned>& ops = space.ops_per_cpu();
+    const std::size_t cpus = ops.size();
+    auto is_done = [&](const std::vector<unsigned>& left) {
+        return std::all_of(left.begin(), left.end(), [](unsigned n) { return n == 0; }) ||
+               static_cast<bool>(done(static_cast<const std::vector<unsigned>&>(left)));
+    };
+    auto left_after = [&](const std::vector<std::uint8_t>& prefix) {
+        std::vector<unsigned> left = ops;
+        for (std::uint8_t c : prefix)
+            --left[c];
+        return left;
+    };
+
+    // The cut: the prefixes of one depth in order, a prefix that is done kept as a leaf.
+    std::vector<std::vector<std::uint8_t>> cut{{}};
+    for (std::size_t depth = 0; cut.size() < units && depth < space.length() / 2; ++depth) {
+        std::vector<std::vector<std::uint8_t>> deeper;
+        for (auto& prefix : cut) {
+            const std::vector<unsigned> left = left_after(prefix);
+            if (is_done(left)) {
+                deeper.push_back(std::move(prefix));
+                continue;
+            }
+            for (std::size_t c = 0; c < cpus; ++c)
+                if (left[c] > 0) {
+                    deeper.push_back(prefix);
+                    deeper.back().push_back(static_cast<std::uint8_t>(c));
+                }
+        }
+        cut = std::move(deeper);
+    }
+
+    // Below a prefix: left[c] operations of CPU c to go, `s` the state after the prefix.
+    auto walk = [&](auto& self, Acc& acc, State& s, std::vector<unsigned>& left) -> void {
+        if (is_done(left)) {
+            leaf(acc, static_cast<const State&>(s), interleaving_space::arrangements(left));
+            return;
+        }
+        std::size_t last = cpus;
+        while (left[last - 1] == 0)
+            --last;
+        for (std::size_t c = 0; c < last; ++c) {
+            if (left[c] == 0)
+                continue;
+            const auto cpu = static_cast<unsigned>(c);
+            const unsigned op = ops[c] - left[c]--;
+            if (c + 1 == last) { // the last child: no copy
+                step(s, cpu, op);
+                self(self, acc, s, left);
+            } else {
+                State child(static_cast<const State&>(s));
+                step(child, cpu, op);
+                self(self, acc, child, left);
+            }
+            ++left[c];
+        }
+    };
+
+    std::vector<std::optional<Acc>> parts(cut.size());
+    std::atomic<std::size_t> next_unit{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto worker = [&] {
+        for (std::size_t u; !failed.load(std::memory_order_relaxed) &&
+                            (u = next_unit.fetch_add(1, std::memory_order_relaxed)) < cut.size();) {
+            try {
+                Acc acc{};
+                State s(root);
+                std::vector<unsigned> left = ops;
+                for (std::uint8_t c : cut[u])
+                    step(s, unsigned{c}, ops[c] - left[c]--);
+                walk(walk, acc, s, left);
+                parts[u].emplace(std::move(acc));
+            } catch (...) {
+                const std::lock_guard lock(error_mutex);
+                if (!error)
+                    error = std::current_exception();
+                failed = true;
+            }
+        }
+    };
+    if (threads == 1 || cut.size() <= 1)
+        worker();
+    else {
+        std::vector<std::jthread> pool;
+        const std::size_t n = std::min<std::size_t>(threads, cut.size());
+        pool.reserve(n);
+        for (std::size_t t = 0; t < n; ++t)
+            pool.emplace_back(worker);
+    } // the jthreads join here
+    if (error)
+        std::rethrow_exception(error);
     for (auto& p : parts)
         merge(init, std::move(*p));
     return init;
