@@ -15,20 +15,21 @@ struct op {
     int code, cpu, a, b;
 };
 
-template <class P, class K = kernels::latest>
-void check_random_run(const std::vector<op>& ops)
-{
-    kernel_for<K, P> k(config_for<K>(3));
-    const int memfd = k.memfd_create("guest", placement::cma);
-    const int ceph = k.file_open(fs::ceph, "ceph", placement::cma);
-    const int ext4 = k.file_open(fs::ext4, "ext4", placement::normal);
-    const std::vector<int> vmas{k.mmap_file(memfd, 8), k.mmap_file(ceph, 4), k.mmap_file(ext4, 4),
-                                k.mmap_anon(4, placement::cma), k.mmap_anon(4, placement::movable)};
-    const std::vector<int> files{memfd, ceph, ext4};
+// A kernel with three files and five vmas on three CPUs, driven by random operations.
+template <class P, class K>
+struct random_run {
+    kernel_for<K, P> k{config_for<K>(3)};
+    int memfd = k.memfd_create("guest", placement::cma);
+    int ceph = k.file_open(fs::ceph, "ceph", placement::cma);
+    int ext4 = k.file_open(fs::ext4, "ext4", placement::normal);
+    std::vector<int> vmas{k.mmap_file(memfd, 8), k.mmap_file(ceph, 4), k.mmap_file(ext4, 4),
+                          k.mmap_anon(4, placement::cma), k.mmap_anon(4, placement::movable)};
+    std::vector<int> files{memfd, ceph, ext4};
     std::vector<pin_result> pins;
     bool pin_failed = false;
 
-    for (const op& o : ops) {
+    void apply(const op& o)
+    {
         const unsigned cpu = unsigned(o.cpu);
         const int v = vmas[std::size_t(o.a) % vmas.size()];
         const unsigned npages = k.vma_at(v).npages;
@@ -70,6 +71,20 @@ void check_random_run(const std::vector<op>& ops)
         }
         default: k.lru_add_drain(cpu); break;
         }
+    }
+};
+
+template <class P, class K = kernels::latest>
+void check_random_run(const std::vector<op>& ops)
+{
+    random_run<P, K> run;
+    auto& k = run.k;
+    const auto& files = run.files;
+    const auto& vmas = run.vmas;
+    const auto& pins = run.pins;
+
+    for (const op& o : ops) {
+        run.apply(o);
 
         // Never a lost folio: one holds references exactly when something reaches it (a page
         // cache, a page table, a batch entry, or an outstanding pin); nothing stays isolated.
@@ -111,7 +126,7 @@ void check_random_run(const std::vector<op>& ops)
         RC_ASSERT(sum[std::size_t(id)] == k.folio(id).ref_count());
 
     RC_CLASSIFY(!k.migrations().empty(), "migrated");
-    RC_CLASSIFY(pin_failed, "a pin failed");
+    RC_CLASSIFY(run.pin_failed, "a pin failed");
 
     // Unpin everything, unmap everything, drain every CPU: only the page caches remain, which
     // is what folio_expected_ref_count describes, PG_private_2's reference aside.
@@ -134,6 +149,61 @@ auto gen_ops()
                            rc::gen::set(&op::cpu, rc::gen::inRange(0, 3)),
                            rc::gen::set(&op::a, rc::gen::inRange(0, 5)),
                            rc::gen::set(&op::b, rc::gen::inRange(0, 8))));
+}
+
+// A copy taken after any prefix of a random run, run on with the rest, ends where the whole run
+// on one kernel ends (every folio field, ledger, trace event and migration), and the original,
+// run on after the copy's work, ends there too. policy_report's prefix tree relies on this.
+template <class P, class K = kernels::latest>
+void check_copy_mid_run(const std::vector<op>& ops, std::size_t split)
+{
+    random_run<P, K> whole, original;
+    for (const op& o : ops)
+        whole.apply(o);
+    split = ops.empty() ? 0 : split % (ops.size() + 1);
+    for (std::size_t i = 0; i < split; ++i)
+        original.apply(ops[i]);
+    random_run<P, K> copy = original;
+    for (std::size_t i = split; i < ops.size(); ++i)
+        copy.apply(ops[i]);
+    for (std::size_t i = split; i < ops.size(); ++i)
+        original.apply(ops[i]);
+    for (const auto* r : {&copy, &original}) {
+        RC_ASSERT(r->k.nr_folios() == whole.k.nr_folios());
+        for (int id = 0; id < whole.k.nr_folios(); ++id) {
+            const auto &a = r->k.folio(id), &b = whole.k.folio(id);
+            RC_ASSERT(a.ref_count() == b.ref_count());
+            RC_ASSERT(a.flags() == b.flags());
+            RC_ASSERT(a.mapcount() == b.mapcount());
+            RC_ASSERT(a.pincount() == b.pincount());
+            RC_ASSERT(a.mapping_kind_() == b.mapping_kind_());
+            RC_ASSERT(a.ledger() == b.ledger());
+            RC_ASSERT(r->k.caches().queued(a) == whole.k.caches().queued(b));
+        }
+        const auto &ta = r->k.trace().events(), &tb = whole.k.trace().events();
+        RC_ASSERT(ta.size() == tb.size());
+        for (std::size_t i = 0; i < ta.size(); ++i) {
+            RC_ASSERT(ta[i].step == tb[i].step);
+            RC_ASSERT(ta[i].cpu == tb[i].cpu);
+            RC_ASSERT(ta[i].event == tb[i].event);
+            RC_ASSERT(ta[i].folio == tb[i].folio);
+            RC_ASSERT(ta[i].refcount == tb[i].refcount);
+            RC_ASSERT(ta[i].holders == tb[i].holders);
+        }
+        RC_ASSERT(r->k.migrations() == whole.k.migrations());
+        RC_ASSERT(r->pins.size() == whole.pins.size());
+    }
+    RC_CLASSIFY(!whole.k.migrations().empty(), "migrated");
+}
+
+RC_GTEST_PROP(ModelProperties, ACopyRunsOnAsTheKernelUnderPinAware, ())
+{
+    check_copy_mid_run<drain::pin_aware<>>(*gen_ops(), *rc::gen::inRange<std::size_t>(0, 1000));
+}
+RC_GTEST_PROP(ModelProperties, ACopyRunsOnAsTheKernelOnKernel6_1_192, ())
+{
+    check_copy_mid_run<kernels::v6_1_192::policy, kernels::v6_1_192>(
+        *gen_ops(), *rc::gen::inRange<std::size_t>(0, 1000));
 }
 
 RC_GTEST_PROP(ModelProperties, LedgerHoldsAndNothingIsLostUnderPinAware, ())

@@ -320,6 +320,7 @@ public:
     const vma& vma_at(int v) const { return at(vmas_, v, "vma"); }
     const file& file_at(int f) const { return at(files_, f, "file"); }
     caches_type& caches() noexcept { return caches_; }
+    const caches_type& caches() const noexcept { return caches_; }
     tracer& trace() noexcept { return trace_; }
     const tracer& trace() const noexcept { return trace_; }
     const kernel_config& config() const noexcept { return cfg_; }
