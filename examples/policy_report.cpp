@@ -3,23 +3,28 @@
 // released no reference on a folio the pin collected) and the worst interleaving's counts.
 //
 //   policy_report [--kernel VERSION] [--cpus N] [--ops K | --ops A,B,C...] [--threads T]
-//                 [--no-reduce] [--json]
+//                 [--no-reduce | --flat] [--json]
 //
 // --kernel: the preset whose rule sets, dedupe, batch size, PG_lru era and migration passes the
 //   policies run under (default: the latest); its own policy is marked in the table.
 // --cpus: CPUs in the scenario (default 3). --ops: operations per CPU, one number for all or one
 //   per CPU (default 3,2,2 on three CPUs, 2 on any further CPU).
-// --threads: threads that share the interleavings (default: every core). The result does not
-//   depend on it: the interleavings are split into chunks of consecutive indices, each chunk
-//   counted on its own and the chunks merged in index order (foliorc::explore_interleavings).
+// --threads: threads that share the work (default: every core). The result does not depend on
+//   it (foliorc::explore_prefix_tree: subtrees counted on their own, merged in order).
+//
+// Shared prefixes run once: the interleavings are walked as a prefix tree, and the kernel is
+// copied where they part, so an operation runs once per distinct prefix, not once per
+// interleaving, and the set-up once per policy.
 //
 // Reduction (off with --no-reduce): every count comes from a pin, and is final when the pin
-// returns, so the operations after an interleaving's last pin cannot change any count. The
-// interleavings that differ only in the order of those operations are run once, for the one
-// whose tail is in CPU order, stopping at the last pin, and counted with their number (the
-// multinomial of the tail's operations per CPU); the worst-case columns are maxima and need no
-// weight. The counts are those of the full interleaving space (a test compares with
-// --no-reduce), and the output says how many kernel runs stood for how many interleavings.
+// returns, so the operations after an interleaving's last pin cannot change any count. The walk
+// stops at a prefix with no pin left and counts it once for each of the interleavings that
+// share it (the multinomial of the operations left per CPU); the worst-case columns are maxima
+// and need no weight. The counts are those of the full interleaving space (a test compares with
+// --no-reduce), and the output says how many prefixes stood for how many interleavings.
+//
+// --flat: no tree and no reduction; each interleaving is set up and run alone from the start,
+// as a check of the tree walk and of the kernel's copies (a test compares the two).
 //
 // Scenario. Set-up: a memfd "guest" in CMA mapped with mlock2(MLOCK_ONFAULT); a ceph file in CMA
 // whose page 0 is mapped and under an fscache write (PG_private_2 with its reference). CPU c
@@ -33,11 +38,13 @@
 #include <foliorc/model/kernel.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -48,6 +55,7 @@ using namespace foliorc;
 using namespace foliorc::model;
 
 struct totals {
+    long operations = 0; // kernel operations run (set by explore, not merged)
     long runs = 0, executed = 0, pins = 0, pins_failed = 0, local_drains = 0, drain_alls = 0,
          wasted = 0;
     long worst_drains = 0, worst_failed = 0;
@@ -78,58 +86,31 @@ struct scenario {
     }
 };
 
-// The reduction: how many interleavings the given one stands for (0: it is not the one run for
-// its class), and how many of its operations to run (up to and including its last pin).
-struct reduced {
-    std::uint64_t weight = 1;
-    std::size_t run_ops = 0;
-};
-reduced reduce(const scenario& sc, const std::vector<std::uint8_t>& order, bool enabled)
-{
-    if (!enabled)
-        return {1, order.size()};
-    std::size_t tail = order.size(); // first position after the last pin
-    while (tail > 0 && order[tail - 1] % 3 != 2)
-        --tail;
-    if (!std::is_sorted(order.begin() + std::ptrdiff_t(tail), order.end()))
-        return {0, 0};
-    std::vector<unsigned> left(sc.cpus, 0);
-    for (std::size_t i = tail; i < order.size(); ++i)
-        ++left[order[i]];
-    return {foliorc::interleaving_space(left).count(), tail};
-}
-
-// One interleaving under kernel preset K and policy P, its first r.run_ops operations run and
-// its counts added r.weight times to t.
+// A prefix of an interleaving run on a kernel under preset K and policy P: the kernel after it,
+// and the counts of its pins (each pin's counts are final when it returns).
 template <class K, class P>
-void run_one(totals& t, const scenario& sc, const std::vector<std::uint8_t>& order, reduced r)
-{
-    const long w = long(r.weight);
-    kernel_for<K, P> k(config_for<K>(sc.cpus));
-    k.trace().enabled = false;
-    const int guest = k.memfd_create("guest", placement::cma);
-    const int gv = k.mmap_file(guest, sc.guest_pages());
-    k.mlock2_onfault(1, gv);
-    const int ceph = k.file_open(fs::ceph, "ceph", placement::cma);
-    const int cv = k.mmap_file(ceph, 4);
-    const int cf = k.fault(2, cv, 0);
-    k.lru_add_drain(2);
-    k.fscache_write_begin(2, cf);
+struct run_state {
+    kernel_for<K, P> k;
+    int guest = -1, gv = -1, cv = -1;
+    long pins = 0, failed = 0, drains = 0, local_drains = 0, drain_alls = 0, wasted = 0;
 
-    std::vector<unsigned> next(sc.cpus, 0);
-    long drains = 0, failed = 0;
-    auto pin = [&](unsigned cpu, int v, unsigned page, unsigned n) {
-        const pin_result p = k.pin_user_pages(cpu, v, page, n);
-        t.pins += w;
-        failed += p.ret != 0;
-        drains += p.local_drains + p.drain_alls;
-        t.local_drains += w * p.local_drains;
-        t.drain_alls += w * p.drain_alls;
-        t.wasted += w * p.wasted_drains;
-    };
-    for (std::size_t i = 0; i < r.run_ops; ++i) {
-        const unsigned cpu = order[i];
-        const unsigned op = next[cpu]++;
+    // Set-up, run once per policy: every interleaving starts from a copy of this kernel.
+    explicit run_state(const scenario& sc) : k(config_for<K>(sc.cpus))
+    {
+        k.trace().enabled = false;
+        guest = k.memfd_create("guest", placement::cma);
+        gv = k.mmap_file(guest, sc.guest_pages());
+        k.mlock2_onfault(1, gv);
+        const int ceph = k.file_open(fs::ceph, "ceph", placement::cma);
+        cv = k.mmap_file(ceph, 4);
+        const int cf = k.fault(2, cv, 0);
+        k.lru_add_drain(2);
+        k.fscache_write_begin(2, cf);
+    }
+
+    // Operation `op` of CPU `cpu` (its role is cpu % 3).
+    void step(unsigned cpu, unsigned op)
+    {
         switch (cpu % 3) {
         case 0: {
             const unsigned base = 31 * (op / 3);
@@ -155,11 +136,79 @@ void run_one(totals& t, const scenario& sc, const std::vector<std::uint8_t>& ord
             break;
         }
     }
-    t.runs += w;
-    ++t.executed;
-    t.pins_failed += w * failed;
-    t.worst_drains = std::max(t.worst_drains, drains);
-    t.worst_failed = std::max(t.worst_failed, failed);
+
+    void pin(unsigned cpu, int v, unsigned page, unsigned n)
+    {
+        const pin_result p = k.pin_user_pages(cpu, v, page, n);
+        ++pins;
+        failed += p.ret != 0;
+        drains += p.local_drains + p.drain_alls;
+        local_drains += p.local_drains;
+        drain_alls += p.drain_alls;
+        wasted += p.wasted_drains;
+    }
+
+    // The end of an interleaving, or of `weight` interleavings that share this prefix.
+    void count(totals& t, std::uint64_t weight) const
+    {
+        const long w = long(weight);
+        t.runs += w;
+        ++t.executed;
+        t.pins += w * pins;
+        t.pins_failed += w * failed;
+        t.local_drains += w * local_drains;
+        t.drain_alls += w * drain_alls;
+        t.wasted += w * wasted;
+        t.worst_drains = std::max(t.worst_drains, drains);
+        t.worst_failed = std::max(t.worst_failed, failed);
+    }
+};
+
+// Every interleaving of the scenario under preset K and policy P.
+template <class K, class P>
+totals explore(const scenario& sc, const interleaving_space& space, unsigned threads, bool reduce)
+{
+    using state = run_state<K, P>;
+    std::atomic<long> operations{0};
+    totals t = explore_prefix_tree(
+        space, threads, state(sc), totals{},
+        [&](state& s, unsigned cpu, unsigned op) {
+            s.step(cpu, op);
+            operations.fetch_add(1, std::memory_order_relaxed);
+        },
+        [](totals& acc, const state& s, std::uint64_t weight) { s.count(acc, weight); },
+        // The reduction: no pin left, so nothing left can change a count.
+        [&](const std::vector<unsigned>& left) {
+            if (!reduce)
+                return false;
+            for (unsigned c = 2; c < sc.cpus; c += 3)
+                if (left[c] > 0)
+                    return false;
+            return true;
+        },
+        [](totals& into, const totals& part) { into.add(part); });
+    t.operations = operations.load();
+    return t;
+}
+
+// The same without the tree: each interleaving set up and run alone, to its end (--flat, the
+// check that the kernel's copies behave as the kernel would).
+template <class K, class P>
+totals explore_flat(const scenario& sc, const interleaving_space& space, unsigned threads)
+{
+    using state = run_state<K, P>;
+    totals t = explore_interleavings(
+        space, threads, totals{},
+        [&](totals& acc, const std::vector<std::uint8_t>& order, std::uint64_t) {
+            state s(sc);
+            std::vector<unsigned> next(sc.cpus, 0);
+            for (std::uint8_t cpu : order)
+                s.step(cpu, next[cpu]++);
+            s.count(acc, 1);
+        },
+        [](totals& into, const totals& part) { into.add(part); }, 64);
+    t.operations = long(space.count() * space.length());
+    return t;
 }
 
 bool parse_uint(std::string_view s, unsigned& v)
@@ -184,7 +233,7 @@ bool parse_ops(std::string_view s, std::vector<unsigned>& ops)
 }
 } // namespace
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     bool json = false;
     std::string_view version = kernels::latest::version;
@@ -192,10 +241,11 @@ int main(int argc, char** argv)
     std::vector<unsigned> ops_arg;
     unsigned threads = 0;
     bool reduction = true;
+    bool flat = false;
     auto usage = [&] {
         std::fprintf(stderr,
                      "usage: %s [--kernel VERSION] [--cpus N] [--ops K | --ops A,B,...] [--threads "
-                     "T] [--no-reduce] [--json]\n",
+                     "T] [--no-reduce | --flat] [--json]\n",
                      argv[0]);
         return 2;
     };
@@ -206,7 +256,10 @@ int main(int argc, char** argv)
             json = true;
         else if (a == "--no-reduce")
             reduction = false;
-        else if (a == "--kernel" && has_value)
+        else if (a == "--flat") {
+            reduction = false;
+            flat = true;
+        } else if (a == "--kernel" && has_value)
             version = argv[++i];
         else if (a == "--cpus" && has_value) {
             if (!parse_uint(argv[++i], sc.cpus) || sc.cpus < 3 || sc.cpus > 64)
@@ -243,29 +296,11 @@ int main(int argc, char** argv)
     const auto looked = kernels::with_preset(version, [&]<class K>() {
         used = K::version;
         own = K::policy::name;
-        using run_fn =
-            void (*)(totals&, const scenario&, const std::vector<std::uint8_t>&, reduced);
-        std::vector<run_fn> runs;
         kernel_drain_policies::for_each([&]<class P>() {
             names.push_back(P::name);
-            runs.push_back(&run_one<K, P>);
+            results.push_back(flat ? explore_flat<K, P>(sc, space, threads)
+                                   : explore<K, P>(sc, space, threads, reduction));
         });
-        // One accumulator per policy; each interleaving runs under every policy.
-        results = explore_interleavings(
-            space, threads, std::vector<totals>(runs.size()),
-            [&](std::vector<totals>& acc, const std::vector<std::uint8_t>& order, std::uint64_t) {
-                acc.resize(runs.size());
-                const reduced r = reduce(sc, order, reduction);
-                if (r.weight == 0)
-                    return; // counted with the interleaving of its class that is run
-                for (std::size_t p = 0; p < runs.size(); ++p)
-                    runs[p](acc[p], sc, order, r);
-            },
-            [](std::vector<totals>& into, std::vector<totals>&& part) {
-                for (std::size_t p = 0; p < part.size(); ++p)
-                    into[p].add(part[p]);
-            },
-            64);
     });
     if (!looked) {
         std::fprintf(stderr, "not a kernel version: %.*s\n", int(version.size()), version.data());
@@ -277,11 +312,19 @@ int main(int argc, char** argv)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double count = double(space.count());
     const long executed = results.empty() ? 0 : results[0].executed; // per policy
+    long operations = 0;
+    for (const totals& t : results)
+        operations += t.operations;
+    operations /= long(std::max<std::size_t>(results.size(), 1));
     const std::string reduction_text =
-        reduction
-            ? "the operations after the last pin reordered: " + std::to_string(executed) +
-                  " kernel runs per policy for " + std::to_string(space.count()) + " interleavings"
-            : std::string("none: every interleaving run");
+        (reduction ? "the walk stops at the last pin: " + std::to_string(executed) +
+                         " prefixes per policy stand for " + std::to_string(space.count()) +
+                         " interleavings"
+                   : std::string(flat ? "none, and no tree: every interleaving set up and run alone"
+                                      : "none: every interleaving walked to its end")) +
+        "\nshared prefixes run once: " + std::to_string(operations) +
+        " kernel operations per policy (" + std::to_string(space.count() * space.length()) +
+        " if each interleaving ran alone)";
 
     std::string ops_text, ops_json;
     for (std::size_t c = 0; c < sc.ops.size(); ++c) {
@@ -291,12 +334,12 @@ int main(int argc, char** argv)
     if (json) {
         std::printf(
             R"({"kernel":"%.*s","kernel_policy":"%.*s","cpus":%u,"ops":[%s],"interleavings":%llu,)"
-            R"("reduction":"%s","executed_per_policy":%ld,"threads":%u,"seconds":%.6f,"interleavings_per_s":%.1f,)"
+            R"("reduction":"%s","executed_per_policy":%ld,"operations_per_policy":%ld,"threads":%u,"seconds":%.6f,"interleavings_per_s":%.1f,)"
             R"("pairs_per_s":%.1f,"policies":[)",
             int(used.size()), used.data(), int(own.size()), own.data(), sc.cpus, ops_json.c_str(),
             static_cast<unsigned long long>(space.count()),
-            reduction ? "tail_after_last_pin" : "none", executed, threads, secs, count / secs,
-            count * double(results.size()) / secs);
+            reduction ? "tail_after_last_pin" : "none", executed, operations, threads, secs,
+            count / secs, count * double(results.size()) / secs);
         for (std::size_t i = 0; i < results.size(); ++i) {
             const auto& name = names[i];
             const auto& t = results[i];
@@ -327,4 +370,14 @@ int main(int argc, char** argv)
                     t.worst_drains, t.worst_failed);
     }
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) { // a refusal by the model: the scenario is wrong
+        std::fprintf(stderr, "policy_report: %s\n", e.what());
+        return 1;
+    }
 }
