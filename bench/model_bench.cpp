@@ -1,5 +1,6 @@
 // model_bench: what foliorc's kernel model costs per operation (model::kernel throughput):
-// faults, longterm pins whose folios must migrate (CMA), and lru_add_drain_all.
+// faults, longterm pins whose folios must migrate (CMA), lru_add_drain_all, and a copy of the
+// kernel (what policy_report's prefix tree does where interleavings part).
 // Names: model/<operation>. Items are operations; tracing is off, as in policy_report.
 #include <benchmark/benchmark.h>
 
@@ -97,8 +98,34 @@ void faults_then_drain_all(benchmark::State& state)
     }
     state.SetItemsProcessed(std::int64_t(state.iterations()) * (pages / per_round));
 }
+// A copy of the kernel policy_report's prefix tree copies where interleavings part: its set-up
+// (a 64-page memfd in CMA under mlock2(MLOCK_ONFAULT), a ceph file with page 0 mapped and under
+// PG_private_2) after two faults and a 29-page readahead: 32 folios, batches part full.
+// Items: copies.
+void copy_of_policy_report_kernel(benchmark::State& state)
+{
+    auto k = fresh();
+    const int guest = k->memfd_create("guest", model::placement::cma);
+    const int gv = k->mmap_file(guest, 64);
+    k->mlock2_onfault(1, gv);
+    const int ceph = k->file_open(fs::ceph, "ceph", model::placement::cma);
+    const int cv = k->mmap_file(ceph, 4);
+    k->fscache_write_begin(1, k->fault(1, cv, 0));
+    k->fault(0, gv, 0);
+    k->fault(0, gv, 1);
+    k->readahead(0, guest, 2, 29);
+    for (auto _ : state) {
+        model_kernel copy(*k);
+        benchmark::DoNotOptimize(copy.nr_folios());
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()));
+    state.counters["folios"] = double(k->nr_folios());
+}
 } // namespace
 
+BENCHMARK(copy_of_policy_report_kernel)
+    ->Name("model/copy_of_policy_report_kernel")
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(fault)->Name("model/fault")->Unit(benchmark::kMicrosecond);
 BENCHMARK(pin_with_migration)->Name("model/pin_with_migration")->Unit(benchmark::kMicrosecond);
 BENCHMARK(drain_all_empty)->Name("model/drain_all_empty")->Unit(benchmark::kMicrosecond);
