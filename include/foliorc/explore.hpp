@@ -314,6 +314,54 @@ private:
     std::uint64_t count_ = 0;
 };
 
+namespace detail {
+// The parallel part of both explorers: unit(acc, u) for u in 0 .. units-1, on `threads` threads
+// (0: every core) taking units from a shared counter, each unit with its own accumulator; then
+// the accumulators merged into `init` in unit order, so the result does not depend on the
+// thread count or timing. The first exception thrown by a unit stops the others and is
+// rethrown here.
+template <class Acc, class Unit, class Merge>
+Acc run_units(std::size_t units, unsigned threads, Acc init, Unit& unit, Merge& merge)
+{
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::optional<Acc>> parts(units);
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto worker = [&] {
+        for (std::size_t u; !failed.load(std::memory_order_relaxed) &&
+                            (u = next.fetch_add(1, std::memory_order_relaxed)) < units;) {
+            try {
+                Acc acc{};
+                unit(acc, u);
+                parts[u].emplace(std::move(acc));
+            } catch (...) {
+                const std::lock_guard lock(error_mutex);
+                if (!error)
+                    error = std::current_exception();
+                failed = true;
+            }
+        }
+    };
+    if (threads == 1 || units <= 1)
+        worker();
+    else {
+        std::vector<std::jthread> pool;
+        const std::size_t n = std::min<std::size_t>(threads, units);
+        pool.reserve(n);
+        for (std::size_t t = 0; t < n; ++t)
+            pool.emplace_back(worker);
+    } // the jthreads join here
+    if (error)
+        std::rethrow_exception(error);
+    for (auto& p : parts)
+        merge(init, std::move(*p));
+    return init;
+}
+} // namespace detail
+
 // Runs run(acc, interleaving, index) on every interleaving of `space`, on `threads` threads
 // (0: every core), and returns the chunks' accumulators merged into `init` in index order
 // (merge(into, chunk)). Threads take fixed chunks of consecutive indices from a shared counter;
@@ -325,51 +373,19 @@ template <class Acc, class Run, class Merge>
 [[nodiscard]] Acc explore_interleavings(const interleaving_space& space, unsigned threads, Acc init,
                                         Run run, Merge merge, std::uint64_t chunk = 256)
 {
-    if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
     chunk = std::max<std::uint64_t>(chunk, 1);
     const std::uint64_t total = space.count();
-    const std::uint64_t nchunks = (total + chunk - 1) / chunk;
-    std::vector<std::optional<Acc>> parts(static_cast<std::size_t>(nchunks));
-    std::atomic<std::uint64_t> next_chunk{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto worker = [&] {
-        for (std::uint64_t k; !failed.load(std::memory_order_relaxed) &&
-                              (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < nchunks;) {
-            try {
-                const std::uint64_t first = k * chunk, last = std::min(total, first + chunk);
-                Acc acc{};
-                std::vector<std::uint8_t> seq = space.at(first);
-                for (std::uint64_t i = first; i < last; ++i) {
-                    run(acc, static_cast<const std::vector<std::uint8_t>&>(seq), i);
-                    if (i + 1 < last)
-                        interleaving_space::next(seq);
-                }
-                parts[static_cast<std::size_t>(k)].emplace(std::move(acc));
-            } catch (...) {
-                const std::lock_guard lock(error_mutex);
-                if (!error)
-                    error = std::current_exception();
-                failed = true;
-            }
+    const auto nchunks = static_cast<std::size_t>((total + chunk - 1) / chunk);
+    auto unit = [&](Acc& acc, std::size_t k) {
+        const std::uint64_t first = k * chunk, last = std::min(total, first + chunk);
+        std::vector<std::uint8_t> seq = space.at(first);
+        for (std::uint64_t i = first; i < last; ++i) {
+            run(acc, static_cast<const std::vector<std::uint8_t>&>(seq), i);
+            if (i + 1 < last)
+                interleaving_space::next(seq);
         }
     };
-    if (threads == 1 || nchunks <= 1)
-        worker();
-    else {
-        std::vector<std::jthread> pool;
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(threads, nchunks));
-        pool.reserve(n);
-        for (std::size_t t = 0; t < n; ++t)
-            pool.emplace_back(worker);
-    } // the jthreads join here
-    if (error)
-        std::rethrow_exception(error);
-    for (auto& p : parts)
-        merge(init, std::move(*p));
-    return init;
+    return detail::run_units(nchunks, threads, std::move(init), unit, merge);
 }
 
 // Every interleaving of `space` as a walk of its prefix tree, in lexicographic order, with a
@@ -393,8 +409,6 @@ template <class State, class Acc, class Step, class Leaf, class Done, class Merg
                                       const State& root, Acc init, Step step, Leaf leaf, Done done,
                                       Merge merge, std::size_t units = 256)
 {
-    if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
     const std::vector<unsigned>& ops = space.ops_per_cpu();
     const std::size_t cpus = ops.size();
     auto is_done = [&](const std::vector<unsigned>& left) {
@@ -453,44 +467,14 @@ template <class State, class Acc, class Step, class Leaf, class Done, class Merg
         }
     };
 
-    std::vector<std::optional<Acc>> parts(cut.size());
-    std::atomic<std::size_t> next_unit{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto worker = [&] {
-        for (std::size_t u; !failed.load(std::memory_order_relaxed) &&
-                            (u = next_unit.fetch_add(1, std::memory_order_relaxed)) < cut.size();) {
-            try {
-                Acc acc{};
-                State s(root);
-                std::vector<unsigned> left = ops;
-                for (std::uint8_t c : cut[u])
-                    step(s, unsigned{c}, ops[c] - left[c]--);
-                walk(walk, acc, s, left);
-                parts[u].emplace(std::move(acc));
-            } catch (...) {
-                const std::lock_guard lock(error_mutex);
-                if (!error)
-                    error = std::current_exception();
-                failed = true;
-            }
-        }
+    auto unit = [&](Acc& acc, std::size_t u) {
+        State s(root);
+        std::vector<unsigned> left = ops;
+        for (std::uint8_t c : cut[u])
+            step(s, unsigned{c}, ops[c] - left[c]--);
+        walk(walk, acc, s, left);
     };
-    if (threads == 1 || cut.size() <= 1)
-        worker();
-    else {
-        std::vector<std::jthread> pool;
-        const std::size_t n = std::min<std::size_t>(threads, cut.size());
-        pool.reserve(n);
-        for (std::size_t t = 0; t < n; ++t)
-            pool.emplace_back(worker);
-    } // the jthreads join here
-    if (error)
-        std::rethrow_exception(error);
-    for (auto& p : parts)
-        merge(init, std::move(*p));
-    return init;
+    return detail::run_units(cut.size(), threads, std::move(init), unit, merge);
 }
 
 } // namespace foliorc::inline FOLIORC_ABI
