@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ struct folio {
     zone z = zone::normal;
     pageblock mt = pageblock::movable;
     page* pages = nullptr; // its first page in mem_map
+    // A caller's type may overload unary &. This one cannot be used with it at all, so a library
+    // path that takes a folio's address without std::addressof does not compile.
+    void operator&() const = delete;
 };
 
 // The memory map and a folio allocator over it (pfn = index).
@@ -107,7 +111,8 @@ struct memory {
         if (order)
             f.flags |= 1ul << PG_head;
         for (unsigned long i = 0; i < (1ul << order); ++i)
-            mem_map.at(next + i).compound_head = reinterpret_cast<std::uintptr_t>(&f) | 1;
+            mem_map.at(next + i).compound_head =
+                reinterpret_cast<std::uintptr_t>(std::addressof(f)) | 1;
         next += 1ul << order;
         return f;
     }
@@ -365,7 +370,7 @@ public:
         foliorc::model::folio_migrate_mapping(src, dst, &m);
         caches().folio_add_lru(cpu(), dst);
         for (page*& p : *pte_)
-            if (page_folio(*p) == &src)
+            if (page_folio(*p) == std::addressof(src))
                 p = dst.pages + (p - src.pages);
         const unmapped u = take_unmapped(src);
         for (int i = 0; i < u.ptes; ++i)

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -117,7 +118,7 @@ public:
         for (auto& cpu : cpus_)
             for (auto& b : cpu)
                 for (auto& e : b)
-                    e.folio = &static_cast<F&>(to(std::as_const(*e.folio)));
+                    e.folio = std::addressof(static_cast<F&>(to(std::as_const(*e.folio))));
         mlock_counts_.rebind(to);
     }
     void set_on_cpu(std::function<void(unsigned cpu)> on_cpu) { cfg_.on_cpu = std::move(on_cpu); }
@@ -129,7 +130,7 @@ public:
         for (const auto& cpu : cpus_)
             for (const auto& b : cpu)
                 for (const auto& e : b)
-                    n += e.folio == &f;
+                    n += e.folio == std::addressof(f);
         return n;
     }
 
@@ -368,7 +369,7 @@ private:
 
     void add_and_maybe_flush(unsigned cpu, batch_kind k, batch& b, F& f, mlock_tag tag)
     {
-        if (!b.add(entry{&f, tag}) || !::foliorc::folio_may_be_lru_cached(f) ||
+        if (!b.add(entry{std::addressof(f), tag}) || !::foliorc::folio_may_be_lru_cached(f) ||
             lru_cache_disabled())
             process(cpu, k);
     }

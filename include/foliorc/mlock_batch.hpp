@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 
 #include <foliorc/concepts.hpp>
 #include <foliorc/folio_change.hpp>
@@ -48,15 +49,15 @@ class mlock_counts {
 public:
     unsigned get(const F& f) const
     {
-        auto it = counts_.find(&f);
+        auto it = counts_.find(std::addressof(f));
         return it == counts_.end() ? 0 : it->second;
     }
     void commit(const mlock_count_update& u, const F& f)
     {
         if (u.op == mlock_count_update::what::set)
-            counts_[&f] = u.value;
+            counts_[std::addressof(f)] = u.value;
         else if (u.op == mlock_count_update::what::drop)
-            counts_.erase(&f);
+            counts_.erase(std::addressof(f));
     }
     // The same counts, each moved to the folio to(f) gives for its folio f: for a copy of a
     // whole model whose folios were copied too (lru_caches::rebind).
@@ -65,7 +66,7 @@ public:
     {
         std::map<const F*, unsigned> moved;
         for (const auto& [f, n] : counts_)
-            moved.emplace(&static_cast<const F&>(to(*f)), n);
+            moved.emplace(std::addressof(static_cast<const F&>(to(*f))), n);
         counts_ = std::move(moved);
     }
 

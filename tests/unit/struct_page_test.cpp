@@ -4,6 +4,7 @@
 // value is worked out from the kernel's rules in the comments.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <vector>
 
 #include <foliorc/collect.hpp>
@@ -243,7 +244,7 @@ TEST_F(StructPage, PinUserPagesLongtermMigratesOutOfZoneMovable)
     // The destination: its PTE (1) + its lru_add batch entry (1) + the pin (1024).
     ASSERT_EQ(pages.size(), 1u);
     folio& dst = *ksim::page_folio(*pages[0]);
-    EXPECT_NE(&dst, &src);
+    EXPECT_NE(std::addressof(dst), std::addressof(src));
     EXPECT_EQ(dst.z, ksim::zone::normal);
     EXPECT_EQ(dst._refcount, 1 + 1 + 1024);
     EXPECT_EQ(dst.pages->_mapcount, 0);

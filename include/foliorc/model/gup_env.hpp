@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -42,7 +43,7 @@ public:
     {
         if (!::foliorc::folio_isolate_hugetlb(f))
             return false;
-        list_.push_back(&f);
+        list_.push_back(std::addressof(f));
         return true;
     }
     void lru_add_drain() { caches_->lru_add_drain(cpu_); }
@@ -50,7 +51,7 @@ public:
     // folio_isolate_lru: +1 isolation reference and PG_lru cleared on success.
     bool isolate_lru(F& f) { return ::foliorc::folio_isolate_lru(f); }
     // The isolated folio goes on the movable list; the isolation reference goes with it.
-    void add_to_list(F& f) { list_.push_back(&f); }
+    void add_to_list(F& f) { list_.push_back(std::addressof(f)); }
 
     // ---- migrate_env: what migrate_pages calls ----
     // try_to_migrate: each PTE becomes a migration entry (model/migration.hpp), dropping its
@@ -62,7 +63,7 @@ public:
         const bool locked = ::foliorc::folio_test(f, pg::mlocked);
         for (int i = 0; i < n; ++i)
             model::try_to_migrate_one(*caches_, cpu_, f, locked);
-        unmapped_.push_back({&f, n, locked});
+        unmapped_.push_back({std::addressof(f), n, locked});
     }
     // remove_migration_ptes back onto the source: a reference per PTE again.
     void remove_migration_ptes(F& f)
@@ -77,7 +78,7 @@ public:
     void move_to_new_folio(F& f)
     {
         take_unmapped(f);
-        migrated_.push_back(&f);
+        migrated_.push_back(std::addressof(f));
     }
 
     // ---- longterm_env: what migrate_longterm_unpinnable_folios calls ----
@@ -122,9 +123,9 @@ protected:
     unmapped take_unmapped(F& f)
     {
         auto it = std::find_if(unmapped_.begin(), unmapped_.end(),
-                               [&](const unmapped& u) { return u.folio == &f; });
+                               [&](const unmapped& u) { return u.folio == std::addressof(f); });
         if (it == unmapped_.end())
-            return {&f, 0, false};
+            return {std::addressof(f), 0, false};
         const unmapped u = *it;
         unmapped_.erase(it);
         return u;
