@@ -353,7 +353,11 @@ requires collect_env<Env, pofs_folio_t<Pofs>> &&
     // The counts live in locals, not in the returned collect_result: clang 14 kept the result
     // (the return slot, whose address escapes) in memory and stored every count on every
     // entry, since the environment and the out-of-line drain could have seen it (issue 14).
-    long entries = 0, folios = 0, collected = 0, isolated = 0, local_drains = 0, drain_alls = 0;
+    // Each path bumps one hot count: a pinnable folio `pinnable`, an unpinnable one `collected`;
+    // folios and isolated are derived at the end (isolated = collected less the rare folios not
+    // isolated), which keeps clang 14 from spilling counts in the unpinnable path (issue 14).
+    long entries = 0, pinnable = 0, collected = 0, not_isolated = 0, local_drains = 0,
+         drain_alls = 0;
     typename Policy::state state{};
 
     auto it = std::ranges::begin(pofs);
@@ -363,6 +367,8 @@ requires collect_env<Env, pofs_folio_t<Pofs>> &&
     // entry by entry.
     constexpr bool random_access =
         std::random_access_iterator<It> && std::same_as<It, std::remove_const_t<decltype(end)>>;
+    if constexpr (random_access)
+        entries = long(end - it);
     constexpr auto distance = std::iter_difference_t<It>(Prefetch::distance);
     // With a prefetch distance, `ahead` leads the cursor by that many entries (fewer near the end).
     [[maybe_unused]] auto ahead = it;
@@ -403,22 +409,26 @@ requires collect_env<Env, pofs_folio_t<Pofs>> &&
             for (next(); it != end && in_run(*it); next())
                 ++pages;
         }
-        entries += pages;
-        ++folios;
+        // A random-access walk counts its entries once, before the loop: a running sum is one
+        // more counter live across the loop, which clang 14 kept on the stack (issue 14).
+        if constexpr (!random_access)
+            entries += pages;
 
         auto& f = *cur;
         if (env.is_longterm_pinnable(f)) [[likely]] {
+            ++pinnable;
             sink(f, collect_decision::pinnable);
             continue;
         }
         ++collected;
         if (env.is_device_coherent(f)) {
+            ++not_isolated;
             sink(f, collect_decision::device_coherent);
             continue;
         }
         if (folio_test_hugetlb(f)) {
             const bool ok = env.isolate_hugetlb(f);
-            isolated += ok;
+            not_isolated += !ok;
             sink(f, ok ? collect_decision::hugetlb : collect_decision::hugetlb_not_isolated);
             continue;
         }
@@ -430,19 +440,19 @@ requires collect_env<Env, pofs_folio_t<Pofs>> &&
             drain_alls += d.all;
             sink(f, collect_decision::drained);
         }
-        if (!env.isolate_lru(f)) {
+        if (!env.isolate_lru(f)) [[unlikely]] {
+            ++not_isolated;
             sink(f, collect_decision::isolation_failed);
             continue;
         }
         env.add_to_list(f);
-        ++isolated;
         sink(f, collect_decision::isolated);
     }
     collect_result r;
     r.entries = entries;
-    r.folios = folios;
+    r.folios = pinnable + collected;
     r.collected = collected;
-    r.isolated = isolated;
+    r.isolated = collected - not_isolated;
     r.local_drains = local_drains;
     r.drain_alls = drain_alls;
     return r;
