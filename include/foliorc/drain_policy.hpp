@@ -123,7 +123,7 @@ struct local_then_all {
     [[nodiscard, gnu::always_inline]] static constexpr drain_done drain(state& s, const F& f,
                                                                         Env& env, int pin_refs)
     {
-        if (s.drained == 2)
+        if (s.drained == 2) [[unlikely]]
             return {};
         if (GatedByMayBeCached && !folio_may_be_lru_cached(f))
             return {};
