@@ -3,11 +3,16 @@
 // Names: collect/<variant>/<layout>/<N>. Items are pofs entries.
 #include <benchmark/benchmark.h>
 
+#include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "collect_variants.hpp"
 
@@ -63,9 +68,8 @@ void run_floor(benchmark::State& state, bench::layout lay, std::size_t n)
     per_entry(state, n);
 }
 
-void register_all()
+void register_all(const std::vector<std::int64_t>& sizes)
 {
-    const std::int64_t sizes[] = {256, 4096, 65536, 1048576, 4194304};
     struct variant {
         const char* name;
         bench::result (*fn)(bench::dataset&);
@@ -95,15 +99,51 @@ void register_all()
                     ->Unit(benchmark::kMicrosecond);
         }
 }
+
+// --sizes=N,N,...: other values of N than the default (e.g. to find where the branch predictor
+// stops learning the mixed layout's pattern, docs/benchmarks.md). Taken out of argv before
+// Google Benchmark reads it.
+std::vector<std::int64_t> take_sizes(int& argc, char** argv)
+{
+    std::vector<std::int64_t> sizes{256, 4096, 65536, 1048576, 4194304};
+    const std::string_view flag = "--sizes=";
+    int out = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (!arg.starts_with(flag)) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        sizes.clear();
+        std::string_view list = arg.substr(flag.size());
+        while (!list.empty()) {
+            const auto comma = list.find(',');
+            const auto item = list.substr(0, comma);
+            std::int64_t n = 0;
+            const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+            if (ec != std::errc{} || end != item.data() + item.size() || n <= 0)
+                throw std::invalid_argument("collect_bench: --sizes wants positive integers: " +
+                                            std::string(arg));
+            sizes.push_back(n);
+            list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        }
+    }
+    argc = out;
+    argv[argc] = nullptr;
+    return sizes;
+}
 } // namespace
 
 int main(int argc, char** argv)
-{
-    register_all();
+try {
+    register_all(take_sizes(argc, argv));
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
 }
