@@ -20,9 +20,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <random>
 #include <string_view>
 #include <vector>
+
+#include <sys/mman.h>
 
 #include <range/v3/algorithm/for_each.hpp>
 #include <range/v3/view/chunk_by.hpp>
@@ -198,15 +202,44 @@ inline result collect(page* const* pofs, std::size_t n)
 
 using ffolio = foliorc::folio; // basic_folio<int, mapping, no_ledger>
 
+// The kernel maps vmemmap (its struct page array) and the direct map with 2 MiB pages where it
+// can; the data sets' arrays ask for the same (madvise(MADV_HUGEPAGE): transparent huge pages,
+// which this machine gives on madvise), so that the large layouts measure cache misses, not
+// 4 KiB TLB misses the kernel would not take. A hint: where THP is off the arrays stay on 4 KiB
+// pages (docs/benchmarks.md has both).
+template <class T>
+struct huge_allocator {
+    using value_type = T;
+    huge_allocator() = default;
+    template <class U>
+    huge_allocator(const huge_allocator<U>&) noexcept
+    {
+    }
+    T* allocate(std::size_t n)
+    {
+        constexpr std::size_t huge = std::size_t(2) << 20;
+        const std::size_t bytes = (n * sizeof(T) + huge - 1) / huge * huge;
+        void* p = std::aligned_alloc(huge, bytes);
+        if (!p)
+            throw std::bad_alloc();
+        (void)::madvise(p, bytes, MADV_HUGEPAGE); // a hint; refused where THP is off
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+    friend bool operator==(huge_allocator, huge_allocator) = default;
+};
+template <class T>
+using huge_vector = std::vector<T, huge_allocator<T>>;
+
 struct dataset {
     layout lay{};
     std::size_t n = 0;
     // kernel style: one struct page per pfn, pofs of page pointers
-    std::vector<kernel_style::page> vmemmap;
-    std::vector<kernel_style::page*> kpofs;
+    huge_vector<kernel_style::page> vmemmap;
+    huge_vector<kernel_style::page*> kpofs;
     // foliorc: one basic_folio per folio, pofs of page_ref
-    std::vector<ffolio> folios;
-    std::vector<foliorc::page_ref<ffolio>> fpofs;
+    huge_vector<ffolio> folios;
+    huge_vector<foliorc::page_ref<ffolio>> fpofs;
 };
 
 inline void build(dataset& d, layout lay, std::size_t n)
@@ -301,7 +334,7 @@ inline result from(const foliorc::collect_result& c)
     dry_env<ffolio> env;
     return from(foliorc::collect_unpinnable(d.fpofs, env, foliorc::drain::latest{},
                                             foliorc::dedupe::pfn_range{}, foliorc::no_sink{},
-                                            foliorc::prefetch_ahead<16>{}));
+                                            foliorc::prefetch_ahead<32>{}));
 }
 
 result run_plugged(dataset& d);          // below, after the folio_traits specialization
@@ -447,12 +480,12 @@ struct foliorc::pofs_entry_traits<bench::kernel_style::page*> {
     return from(foliorc::collect_unpinnable(d.kpofs, env));
 }
 
-// plugged with prefetch_ahead<16>: the struct page of the entry 16 ahead is prefetched
+// plugged with prefetch_ahead<32>: the struct page of the entry 32 ahead is prefetched
 // (prefetch_address), which is the load page_folio() must make before anything else.
 [[gnu::noinline]] inline bench::result bench::run_plugged_prefetch(dataset& d)
 {
     dry_env<kernel_style::page> env;
     return from(foliorc::collect_unpinnable(d.kpofs, env, foliorc::drain::latest{},
                                             foliorc::dedupe::pfn_range{}, foliorc::no_sink{},
-                                            foliorc::prefetch_ahead<16>{}));
+                                            foliorc::prefetch_ahead<32>{}));
 }
