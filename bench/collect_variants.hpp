@@ -218,6 +218,7 @@ struct huge_allocator {
     T* allocate(std::size_t n)
     {
         constexpr std::size_t huge = std::size_t(2) << 20;
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): T is the element type, a pointer for pofs
         const std::size_t bytes = (n * sizeof(T) + huge - 1) / huge * huge;
         void* p = std::aligned_alloc(huge, bytes);
         if (!p)
