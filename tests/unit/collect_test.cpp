@@ -280,6 +280,48 @@ TEST(Collect, DeviceCoherentIsCollectedButNotIsolated)
                       every_policy(w)});
 }
 
+TEST(Collect, EveryOutcomeInOneCallCountsOnce)
+{
+    // One call through every path of collect_longterm_unpinnable_folios(), so that the counts
+    // derived at the end (folios = pinnable + collected, isolated = collected less the folios
+    // not isolated) are checked together. pofs [P, H.0, D, A, H.0, A], none adjacent to its twin:
+    //   P  pinnable (ZONE_NORMAL, movable pageblock): skipped, not collected;
+    //   H  hugetlb in CMA: collected, folio_isolate_hugetlb takes it (HPG_migratable cleared);
+    //   D  device coherent: collected, left for migrate_device_coherent_folio, not isolated;
+    //   A  small shmem in CMA on the LRU: collected, folio_isolate_lru takes it (PG_lru cleared);
+    //   H  again: collected, folio_isolate_hugetlb fails (HPG_migratable is clear);
+    //   A  again: collected, folio_isolate_lru fails (PG_lru is clear).
+    // 6 entries, 6 folios (runs), 5 collected, 2 isolated; drain::never asks for no drain.
+    scenario s;
+    auto& p = s.fault(shmem_map, cpu_a, 0, migratetype::movable);
+    auto& a = s.fault(shmem_map, cpu_a);
+    s.caches.lru_add_drain_cpu(cpu_a);
+    auto& d = s.alloc(0, migratetype::movable, zone_type::device);
+    folio_add_new_anon_rmap(d, anon_mapping);
+    auto& h = s.alloc(9, migratetype::cma, zone_type::normal, page_type::hugetlb);
+    filemap_add_folio(h, hugetlbfs_map);
+    folio_add_rmap_ptes(h);
+    s.pin(p);
+    s.pin(h, 1);
+    s.pin(d);
+    s.pin(a);
+    s.pin(h, 1);
+    s.pin(a);
+    std::vector<collect_decision> seen;
+    const auto r =
+        collect_unpinnable(s.pofs, s.env, drain::never{}, dedupe::pfn_range{},
+                           [&](const full_folio&, collect_decision c) { seen.push_back(c); });
+    const collect_result want{.entries = 6, .folios = 6, .collected = 5, .isolated = 2};
+    EXPECT_EQ(r, want);
+    const std::vector<collect_decision> order{collect_decision::pinnable,
+                                              collect_decision::hugetlb,
+                                              collect_decision::device_coherent,
+                                              collect_decision::isolated,
+                                              collect_decision::hugetlb_not_isolated,
+                                              collect_decision::isolation_failed};
+    EXPECT_EQ(seen, order);
+}
+
 TEST(Collect, PinnableFolioIsNotCollected)
 {
     // ZONE_NORMAL, movable pageblock: folio_is_longterm_pinnable -> skipped, nothing counted.
