@@ -137,14 +137,14 @@ struct pfn_range {
             // page_to_pfn() of the next entry (issue 14: clang 14 computed it for every entry).
             // [[unlikely]]: a large folio's run amortises a taken branch over its pages, a small
             // folio's entry does not, so the small folio's path is laid out straight.
-            const bool large = folio_test_large(*current);
+            // A small folio keeps nr == 0: no run, and no pfn computed.
             std::uint64_t start = 0, nr = 0;
-            if (large) [[unlikely]] {
+            if (folio_test_large(*current)) [[unlikely]] {
                 start = folio_pfn(*current);
                 nr = std::uint64_t(folio_nr_pages(*current));
             }
-            return [large, start, nr](const E& next) {
-                return large && pofs_entry_traits<E>::pfn(next) - start < nr;
+            return [start, nr](const E& next) {
+                return nr != 0 && pofs_entry_traits<E>::pfn(next) - start < nr;
             };
         }
     }
