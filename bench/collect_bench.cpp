@@ -127,6 +127,8 @@ std::vector<std::int64_t> take_sizes(int& argc, char** argv)
             sizes.push_back(n);
             list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
         }
+        if (sizes.empty())
+            throw std::invalid_argument("collect_bench: --sizes wants at least one size");
     }
     argc = out;
     argv[argc] = nullptr;
