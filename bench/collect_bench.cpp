@@ -3,7 +3,7 @@
 // Names: collect/<variant>/<layout>/<N>. Items are pofs entries.
 #include <benchmark/benchmark.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "collect_variants.hpp"
+#include "number_list.hpp"
 
 namespace {
 // Every data set stays built (about 2 GB in all), so that repetitions can run in any order:
@@ -114,21 +115,10 @@ std::vector<std::int64_t> take_sizes(int& argc, char** argv)
             argv[out++] = argv[i];
             continue;
         }
-        sizes.clear();
-        std::string_view list = arg.substr(flag.size());
-        while (!list.empty()) {
-            const auto comma = list.find(',');
-            const auto item = list.substr(0, comma);
-            std::int64_t n = 0;
-            const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
-            if (ec != std::errc{} || end != item.data() + item.size() || n <= 0)
-                throw std::invalid_argument("collect_bench: --sizes wants positive integers: " +
-                                            std::string(arg));
-            sizes.push_back(n);
-            list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-        }
-        if (sizes.empty())
-            throw std::invalid_argument("collect_bench: --sizes wants at least one size");
+        if (!foliorc_cli::parse_number_list(arg.substr(flag.size()), sizes) ||
+            std::ranges::any_of(sizes, [](std::int64_t n) { return n <= 0; }))
+            throw std::invalid_argument("collect_bench: --sizes wants positive integers: " +
+                                        std::string(arg));
     }
     argc = out;
     argv[argc] = nullptr;

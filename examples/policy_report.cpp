@@ -37,6 +37,8 @@
 #include <foliorc/foliorc.hpp>
 #include <foliorc/model/kernel.hpp>
 
+#include "number_list.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -211,26 +213,6 @@ totals explore_flat(const scenario& sc, const interleaving_space& space, unsigne
     return t;
 }
 
-bool parse_uint(std::string_view s, unsigned& v)
-{
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    return r.ec == std::errc{} && r.ptr == s.data() + s.size();
-}
-
-bool parse_ops(std::string_view s, std::vector<unsigned>& ops)
-{
-    ops.clear();
-    for (;;) {
-        const auto comma = s.find(',');
-        unsigned v = 0;
-        if (!parse_uint(s.substr(0, comma), v))
-            return false;
-        ops.push_back(v);
-        if (comma == std::string_view::npos)
-            return true;
-        s.remove_prefix(comma + 1);
-    }
-}
 } // namespace
 
 static int run(int argc, char** argv)
@@ -262,13 +244,13 @@ static int run(int argc, char** argv)
         } else if (a == "--kernel" && has_value)
             version = argv[++i];
         else if (a == "--cpus" && has_value) {
-            if (!parse_uint(argv[++i], sc.cpus) || sc.cpus < 3 || sc.cpus > 64)
+            if (!foliorc_cli::parse_number(argv[++i], sc.cpus) || sc.cpus < 3 || sc.cpus > 64)
                 return std::fprintf(stderr, "--cpus: 3 to 64\n"), 2;
         } else if (a == "--ops" && has_value) {
-            if (!parse_ops(argv[++i], ops_arg))
+            if (!foliorc_cli::parse_number_list(argv[++i], ops_arg))
                 return usage();
         } else if (a == "--threads" && has_value) {
-            if (!parse_uint(argv[++i], threads))
+            if (!foliorc_cli::parse_number(argv[++i], threads))
                 return usage();
         } else
             return usage();
